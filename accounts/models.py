@@ -1,0 +1,33 @@
+"""Who people are: the portal's user, filled from the ENT (CAS) or a local account."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person of the university. ``username`` is the ENT login (``seclier5``)."""
+
+    display_name = models.CharField(_("nom affiché"), max_length=200, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    attributes = models.JSONField(
+        _("attributs ENT"),
+        default=dict,
+        blank=True,
+        help_text=_("Attributs reçus de l'ENT à la dernière connexion, utilisés par les règles de visibilité."),
+    )
+    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "username"]
+
+    @property
+    def name(self):
+        """The name shown to others: "Benjamin Seclier", or the login when nothing better is known."""
+        return self.display_name or self.get_full_name() or self.username
+
+    def __str__(self):
+        return f"{self.name} ({self.username})"

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Migrates, loads the demo data and runs the portal until interrupted."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, port, host, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo runs with DEBUG on only (unset DJANGO_PROFILE=production).")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("demo_data", stdout=self.stdout)
+        url = f"http://{host}:{port}/"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Assistance is running on {url}"))
+        self.stdout.write(f"Mail is written as .eml files into {getattr(settings, 'EMAIL_FILE_PATH', 'the SMTP server')}")
+        self.stdout.write("Press Ctrl+C to stop.")
+        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
