@@ -6,7 +6,7 @@ import sys
 
 
 def main():
-    if sys.version_info < (3, 12):
+    if sys.version_info < (3, 12):  # noqa: UP036 - a clear message beats a SyntaxError deep in Django
         sys.exit("Assistance needs Python 3.12 or newer; run it through scripts/demo or .venv/bin/python.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
     from django.core.management import execute_from_command_line

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 
 class EmlFileBackend(BaseEmailBackend):
-    """Writes every message to ``EMAIL_FILE_PATH`` as ``<timestamp>-<random>.eml``.
+    """Writes every message to the ``file_path`` option (default: ``MAIL_DIR``) as ``<timestamp>-<random>.eml``.
 
     A mail client opens the files as they are, and the demo's mailbox page lists them.
     """
 
-    def __init__(self, *args, file_path=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
+    def __init__(self, *, file_path=None, **kwargs):
+        super().__init__(**kwargs)
+        self.directory = Path(file_path or settings.MAIL_DIR)
 
     def send_messages(self, email_messages):
         if not email_messages:
@@ -26,7 +26,7 @@ class EmlFileBackend(BaseEmailBackend):
         for message in email_messages:
             name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.eml"
             temporary = self.directory / f".{name}.tmp"
-            temporary.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            temporary.write_bytes(message.message().as_bytes())
             # The rename makes the file appear whole to anyone listing the folder.
             temporary.rename(self.directory / name)
             sent += 1

@@ -55,13 +55,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -146,15 +144,30 @@ STORAGES = {
     },
 }
 
-# Mail: .eml files in var/mail/ unless EMAIL_URL names an SMTP server (smtp+tls://user:pw@host:587).
+# Mail: .eml files in var/mail/ unless ASSISTANCE_SMTP_HOST names an SMTP server.
 DEFAULT_FROM_EMAIL = env.str("ASSISTANCE_FROM_EMAIL", default="assistance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAIL_DIR = Path(env.str("ASSISTANCE_MAIL_DIR", default=str(VAR_DIR / "mail")))
-if "EMAIL_URL" in env:
-    globals().update(env.email_url("EMAIL_URL"))
+if env.str("ASSISTANCE_SMTP_HOST", default=""):
+    smtp_security = env.str("ASSISTANCE_SMTP_SECURITY", default="starttls")
+    if smtp_security not in {"none", "starttls", "ssl"}:
+        raise ImproperlyConfigured("ASSISTANCE_SMTP_SECURITY must be 'none', 'starttls' or 'ssl'.")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.str("ASSISTANCE_SMTP_HOST"),
+                "port": env.int("ASSISTANCE_SMTP_PORT", default=587 if smtp_security == "starttls" else 25),
+                "username": env.str("ASSISTANCE_SMTP_USER", default=""),
+                "password": env.str("ASSISTANCE_SMTP_PASSWORD", default=""),
+                "use_tls": smtp_security == "starttls",
+                "use_ssl": smtp_security == "ssl",
+                "timeout": 30,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "helpdesk.mail.EmlFileBackend"
-    EMAIL_FILE_PATH = str(MAIL_DIR)
+    MAILERS = {"default": {"BACKEND": "helpdesk.mail.EmlFileBackend", "OPTIONS": {"file_path": str(MAIL_DIR)}}}
 
 # Celery: tasks run in-process unless CELERY_BROKER_URL names a broker (redis://host:6379/0).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -165,6 +178,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
 SESSION_COOKIE_NAME = "assistance_sessionid"
+LANGUAGE_COOKIE_NAME = "assistance_language"
 CSRF_COOKIE_NAME = "assistance_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -184,6 +198,8 @@ SECURE_CSP = {
 }
 
 if PRODUCTION:
+    # Static files are served by the portal itself, compressed and cached for ever by their hash.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

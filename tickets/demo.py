@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import mark_email_verified
 from tickets.models import Category, EntryScope, Event, Membership, Priority, Service, Status, Ticket
 
 DEMO_PASSWORD = "demo"
@@ -47,10 +48,15 @@ SERVICES = [
         "assistance-polytech@univ-lorraine.fr",
         ["gest-poly"],
         [
-            ("00_Polytech", "Polytech Nancy", "Polytech Nancy", [
-                ("00_Polytech_Salles", "Salles informatiques et logiciels d'enseignement", "Salles informatiques"),
-                ("00_Polytech_Compte", "Compte et messagerie", "Compte et messagerie"),
-            ]),
+            (
+                "00_Polytech",
+                "Polytech Nancy",
+                "Polytech Nancy",
+                [
+                    ("00_Polytech_Salles", "Salles informatiques et logiciels d'enseignement", "Salles informatiques"),
+                    ("00_Polytech_Compte", "Compte et messagerie", "Compte et messagerie"),
+                ],
+            ),
         ],
     ),
     (
@@ -173,15 +179,7 @@ def ensure_category(service, parent, code, label, short_label):
             existing.save(update_fields=["label", "short_label"])
         return existing
     fields = {"service": service, "code": code, "label": label, "short_label": short_label}
-    return parent.add_child(**fields) if parent else Category.add_root(**fields)
-
-
-def mark_email_verified(user):
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    return Category.objects.add_child(parent, fields) if parent else Category.objects.add_root(fields)
 
 
 # Synthetic tickets, for benchmarks: realistic histories written with bulk inserts.
@@ -318,8 +316,14 @@ def build_ticket(rng, category, owner, manager, path, times):
 def build_history(rng, ticket, owner, manager, path, times):
     entries = [
         Event(
-            ticket=ticket, actor=owner, kind="ticket.created", old_status="", new_status=Status.FREE,
-            text=ticket.description, scope=EntryScope.INVITED, created_at=times[0],
+            ticket=ticket,
+            actor=owner,
+            kind="ticket.created",
+            old_status="",
+            new_status=Status.FREE,
+            text=ticket.description,
+            scope=EntryScope.INVITED,
+            created_at=times[0],
         )
     ]
     status = Status.FREE

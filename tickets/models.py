@@ -96,12 +96,16 @@ class Service(models.Model):
 class Membership(models.Model):
     """A manager of a service, with the privileges this service grants them."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("service")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gestionnaire")
     )
     available = models.BooleanField(
-        _("disponible"), default=True, help_text=_("Un gestionnaire indisponible ne reçoit aucune affectation automatique.")
+        _("disponible"),
+        default=True,
+        help_text=_("Un gestionnaire indisponible ne reçoit aucune affectation automatique."),
     )
     monitoring = models.CharField(_("surveillance"), max_length=8, choices=Monitoring, default=Monitoring.FREE)
     daily_summary = models.BooleanField(_("résumé quotidien"), default=False)
@@ -139,7 +143,10 @@ class Category(MP_Node):
         _("priorité par défaut"), choices=Priority, default=Priority.NORMAL
     )
     default_scope = models.CharField(
-        _("visibilité par défaut"), max_length=16, choices=TicketScope, blank=True,
+        _("visibilité par défaut"),
+        max_length=16,
+        choices=TicketScope,
+        blank=True,
         help_text=_("Vide : celle du service."),
     )
     redirect_to = models.ForeignKey(
@@ -190,7 +197,9 @@ class Ticket(models.Model):
         verbose_name=_("gestionnaire"),
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service"))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("catégorie"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("catégorie")
+    )
     recall_at = models.DateTimeField(_("date de rappel"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     last_action_at = models.DateTimeField(_("dernière action le"), default=timezone.now)
@@ -292,6 +301,9 @@ class TicketUserLink(models.Model):
     class Meta:
         abstract = True
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="%(class)s_unique")]
+
+    def __str__(self):
+        return f"{self.ticket_id} – {self.user_id}"
 
 
 class Invitation(TicketUserLink):

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         url = f"http://{host}:{port}/"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Assistance is running on {url}"))
-        self.stdout.write(f"Mail is written as .eml files into {getattr(settings, 'EMAIL_FILE_PATH', 'the SMTP server')}")
+        mailer = settings.MAILERS["default"]
+        mailbox = mailer["OPTIONS"].get("file_path") or f"the SMTP server {mailer['OPTIONS'].get('host')}"
+        self.stdout.write(f"Mail is written as .eml files into {mailbox}")
         self.stdout.write("Press Ctrl+C to stop.")
         call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)

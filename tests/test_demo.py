@@ -1,0 +1,77 @@
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from tickets.models import Category, Event, Service, Ticket
+
+pytestmark = pytest.mark.django_db
+
+GUIDE_CATEGORIES = [
+    "Polytech Nancy",
+    "Support technique pour les applications de gestion",
+    "Demande d'accès aux applications de gestion (réservée au responsable hiérarchique des utilisateurs de "
+    "l'application)",
+    "Support technique pour les applications de scolarité (Apogée, SNW, ...)",
+    'Support technique pour l\'application "Mon dossier Web"',
+    "Support technique pour ADE UL",
+    "Support technique pour les applications de GRH",
+    "Support technique pour les applications de paie",
+    "Support technique pour les applications financières et budgétaires",
+    "Support technique pour les applications spécifiques à l'Agence Comptable",
+    "Support technique pour les applications liées à la formation continue",
+    "Support technique pour les applications liées au pilotage des données (My report, Catisurvey, ...)",
+]
+
+
+def test_demo_data_reproduces_the_guide(settings):
+    settings.DEBUG = True
+    call_command("demo_data")
+    roots = [category.label for category in Category.objects.get_root_nodes()]
+    assert roots == GUIDE_CATEGORIES
+    scolarite = Category.objects.get(code="02_App_Gestion")
+    assert scolarite.label == GUIDE_CATEGORIES[3]
+    User = get_user_model()
+    seclier = User.objects.get(username="seclier5")
+    assert str(seclier) == "Benjamin Seclier (seclier5)"
+    assert seclier.check_password("demo")
+    assert User.objects.get(username="mdupont").name == "Marie Dupont"
+    assert User.objects.get(username="admin").is_superuser
+    assert scolarite.service.managers.filter(username="gest-scol").exists()
+    assert not seclier.memberships.exists()
+
+
+def test_demo_data_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("demo_data")
+    counts = (get_user_model().objects.count(), Service.objects.count(), Category.objects.count())
+    call_command("demo_data")
+    assert (get_user_model().objects.count(), Service.objects.count(), Category.objects.count()) == counts
+
+
+def test_demo_data_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_data")
+    assert not get_user_model().objects.exists()
+
+
+def test_synthetic_tickets_have_consistent_histories(settings):
+    settings.DEBUG = True
+    call_command("demo_data", tickets=300, seed=4)
+    assert Ticket.objects.count() == 300
+    tickets = Ticket.objects.prefetch_related("events")
+    kinds = set()
+    for ticket in tickets:
+        events = list(ticket.events.all())
+        assert events[0].kind == "ticket.created"
+        assert events[-1].new_status == ticket.status
+        assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+        assert ticket.last_action_at == events[-1].created_at
+        assert ticket.service_id == ticket.category.service_id
+        for before, after in itertools.pairwise(events):
+            assert after.old_status == before.new_status
+        kinds.update(e.kind for e in events)
+    assert {"ticket.taken", "ticket.closure_approved", "ticket.closure_refused"} <= kinds
+    assert Event.objects.count() > 300

@@ -1,0 +1,72 @@
+"""Settings from the environment: the demo defaults and the production profile."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_profile_passes_the_deploy_check(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_PROFILE="production",
+        DJANGO_SECRET_KEY="x" * 60 + "-a-long-and-random-production-secret",
+        DJANGO_ALLOWED_HOSTS="assistance.univ.example",
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_profile_requires_a_secret_key(tmp_path):
+    result = run_manage(
+        "check", DJANGO_PROFILE="production", DJANGO_ALLOWED_HOSTS="a.example", ASSISTANCE_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_demo_defaults(tmp_path):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.MAILERS['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)",
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+        CELERY_BROKER_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "helpdesk.mail.EmlFileBackend", "True"]
+
+
+def test_urls_choose_postgresql_and_redis(tmp_path):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)",
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://assistance@db.example:5432/assistance",
+        CELERY_BROKER_URL="redis://redis.example:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "redis://redis.example:6379/0",
+        "False",
+    ]
