@@ -75,3 +75,10 @@ def admin_user(make_user):
 @pytest.fixture
 def demo_data(db):
     load_demo_data()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('NAME')})"
