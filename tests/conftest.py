@@ -11,8 +11,9 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_files(settings, tmp_path):
-    """Uploads and mail of a test go to its own temporary folders."""
+def _test_settings(settings, tmp_path):
+    """Uploads and mail of a test go to its own temporary folders; passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MAIL_DIR = tmp_path / "mail"
 
