@@ -9,6 +9,8 @@ urlpatterns = [
     path("aide/", ticket_views.help_page, name="help"),
     path("services/", ticket_views.services, name="services"),
     path("utilitaires/", ticket_views.utilities, name="utilities"),
+    path("fichiers/<str:token>/", ticket_views.attachment, name="attachment"),
+    path("fichiers/<str:token>/vignette/", ticket_views.attachment, {"thumbnail": True}, name="attachment_thumbnail"),
     path("preferences/", account_views.preferences, name="preferences"),
     path("langue/", account_views.set_language, name="set_language"),
     path("comptes/", include("allauth.urls")),

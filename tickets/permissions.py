@@ -1,15 +1,216 @@
-"""Who may do what. Every check of a right in the portal goes through this module."""
+"""Who may do what. Every check of a right in the portal goes through this module.
 
-from tickets.models import Membership
+One predicate per right, and one queryset of the tickets a user may see that always agrees with
+``can_view``. Scopes decide which history entries and files a viewer sees.
+"""
+
+from django.db.models import Q
+
+from tickets.models import EntryScope, Invitation, Membership, Ticket, TicketScope
+
+
+def memberships_of(user):
+    """The user's memberships by service id, read once per user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_memberships_by_service", None)
+    if cached is None:
+        cached = {m.service_id: m for m in Membership.objects.filter(user=user, service__enabled=True)}
+        user._memberships_by_service = cached
+    return cached
+
+
+def forget_memberships(user):
+    """Drops what ``memberships_of`` remembered, after memberships changed."""
+    user.__dict__.pop("_memberships_by_service", None)
 
 
 def is_manager(user):
     """Whether the user manages at least one enabled service; admins count as managers."""
+    return user.is_authenticated and (user.is_superuser or bool(memberships_of(user)))
+
+
+def membership(user, ticket):
+    return memberships_of(user).get(ticket.service_id)
+
+
+def is_service_manager(user, ticket):
+    """A manager of the ticket's service, or an admin."""
+    return user.is_authenticated and (user.is_superuser or membership(user, ticket) is not None)
+
+
+def is_owner(user, ticket):
+    return user.is_authenticated and ticket.owner_id == user.pk
+
+
+def is_in_charge(user, ticket):
+    return user.is_authenticated and ticket.manager_id is not None and ticket.manager_id == user.pk
+
+
+def is_invitee(user, ticket):
     if not user.is_authenticated:
         return False
+    cached = getattr(ticket, "_invitee_ids", None)
+    if cached is not None:
+        return user.pk in cached
+    return Invitation.objects.filter(ticket=ticket, user=user).exists()
+
+
+def can_view(user, ticket):
+    """Admin, owner, invitee, manager of the ticket's service, or anyone logged in for a public ticket."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or is_owner(user, ticket)
+        or membership(user, ticket) is not None
+        or (ticket.scope == TicketScope.PUBLIC and ticket.service.enabled)
+        or is_invitee(user, ticket)
+    )
+
+
+def visible_tickets_for(user):
+    """The tickets ``can_view`` lets the user see, as one queryset."""
+    if not user.is_authenticated:
+        return Ticket.objects.none()
     if user.is_superuser:
+        return Ticket.objects.all()
+    return Ticket.objects.filter(
+        Q(owner=user)
+        | Q(service_id__in=list(memberships_of(user)))
+        | Q(scope=TicketScope.PUBLIC, service__enabled=True)
+        | Q(pk__in=Invitation.objects.filter(user=user).values("ticket_id"))
+    )
+
+
+# Scopes of history entries and files.
+
+OWNER_SCOPES = frozenset({EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.OWNER})
+INVITEE_SCOPES = frozenset({EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.INVITED_MANAGERS})
+ALL_SCOPES = frozenset(EntryScope)
+
+
+def readable_scopes(user, ticket):
+    """The entry scopes the user reads on this ticket (empty when they may not see the ticket)."""
+    if not can_view(user, ticket):
+        return frozenset()
+    if is_service_manager(user, ticket):
+        return ALL_SCOPES
+    scopes = {EntryScope.PUBLIC}
+    if is_owner(user, ticket):
+        scopes |= OWNER_SCOPES
+    if is_invitee(user, ticket):
+        scopes |= INVITEE_SCOPES
+    return frozenset(scopes)
+
+
+def can_see_entry(user, entry):
+    """Whether the user may read a history entry or a file (anything with a ``ticket`` and a ``scope``)."""
+    return entry.scope in readable_scopes(user, entry.ticket)
+
+
+def visible_entries(user, ticket, queryset):
+    """Filters history entries or files of ``ticket`` down to what ``can_see_entry`` allows."""
+    return queryset.filter(ticket=ticket, scope__in=readable_scopes(user, ticket))
+
+
+def writable_scopes(user, ticket):
+    """Scopes the user may give to what they write: managers every scope (public only on public tickets),
+    owners every scope but "Gestionnaires", invitees public, invited and invited_managers."""
+    scopes = set()
+    if is_service_manager(user, ticket):
+        scopes |= ALL_SCOPES
+    else:
+        if is_owner(user, ticket):
+            scopes |= ALL_SCOPES - {EntryScope.MANAGERS}
+        if is_invitee(user, ticket):
+            scopes |= INVITEE_SCOPES
+    if ticket.scope != TicketScope.PUBLIC:
+        scopes.discard(EntryScope.PUBLIC)
+    return frozenset(scopes)
+
+
+# Rights of the actions. Whether the ticket's status allows an action is the workflow's table.
+
+
+def privilege(user, ticket, name):
+    """Admins hold every privilege; a manager holds the ones their membership grants."""
+    if user.is_authenticated and user.is_superuser:
         return True
-    # Cached on the user object: the menu and the page ask it in the same request.
-    if not hasattr(user, "_is_manager"):
-        user._is_manager = Membership.objects.filter(user=user, service__enabled=True).exists()
-    return user._is_manager
+    found = membership(user, ticket)
+    return found is not None and getattr(found, name)
+
+
+def can_take(user, ticket):
+    if not is_service_manager(user, ticket) or is_in_charge(user, ticket):
+        return False
+    return privilege(user, ticket, "can_take_assigned" if ticket.manager_id else "can_take_free")
+
+
+def can_assign(user, ticket):
+    return privilege(user, ticket, "can_assign")
+
+
+def can_assign_to(user, ticket, target):
+    """Whether ``user`` may give the ticket to ``target``: an available manager of the service."""
+    if not can_assign(user, ticket) or target.pk == ticket.manager_id:
+        return False
+    target_membership = memberships_of(target).get(ticket.service_id)
+    return target_membership is not None and target_membership.available
+
+
+def can_work(user, ticket):
+    """Free, ask for information, postpone, recall, ask for closure: the manager in charge."""
+    return is_in_charge(user, ticket)
+
+
+def can_comment(user, ticket):
+    return is_owner(user, ticket) or is_invitee(user, ticket) or is_service_manager(user, ticket)
+
+
+def can_act_as_owner(user, ticket):
+    """Close, approve or refuse a closure, cancel: the owner only."""
+    return is_owner(user, ticket)
+
+
+def can_reject(user, ticket):
+    return is_in_charge(user, ticket) and privilege(user, ticket, "can_reject")
+
+
+def can_reopen(user, ticket):
+    return is_owner(user, ticket) or is_in_charge(user, ticket) or privilege(user, ticket, "can_reopen")
+
+
+def can_move(user, ticket, target_service=None):
+    """Any manager of the service while open, the manager in charge at any time (the workflow checks the
+    status); leaving the service also needs the move privilege."""
+    if not is_service_manager(user, ticket):
+        return False
+    if target_service is not None and target_service.pk != ticket.service_id:
+        return privilege(user, ticket, "can_move")
+    return True
+
+
+def can_edit_properties(user, ticket):
+    """Subject, priority, visibility: the owner or the manager in charge (or an admin)."""
+    return is_owner(user, ticket) or is_in_charge(user, ticket) or (user.is_authenticated and user.is_superuser)
+
+
+def can_change_owner(user, ticket):
+    return is_in_charge(user, ticket) or (user.is_authenticated and user.is_superuser)
+
+
+def can_invite(user, ticket):
+    return is_owner(user, ticket) or is_service_manager(user, ticket)
+
+
+def can_uninvite(user, ticket, invitee):
+    return can_invite(user, ticket) or (user.is_authenticated and invitee.pk == user.pk)
+
+
+def can_add_file(user, ticket):
+    return can_comment(user, ticket)
+
+
+def can_follow(user, ticket):
+    return can_view(user, ticket)

@@ -6,8 +6,10 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 
+from tickets.attachments import serve_attachment
 from tickets.models import Category, Membership, Service
 from tickets.permissions import is_manager
+from tickets.selectors import get_attachment_for
 
 LOOKUP_LIMIT = 50
 
@@ -64,3 +66,9 @@ def utilities(request):
             .order_by("last_name", "first_name", "username")[:LOOKUP_LIMIT]
         )
     return render(request, "tickets/utilities.html", {"query": query, "people": people, "limit": LOOKUP_LIMIT})
+
+
+@login_required
+def attachment(request, token, thumbnail=False):
+    """A ticket's file, to those who may see it; anyone else gets "not found"."""
+    return serve_attachment(get_attachment_for(request.user, token), thumbnail=thumbnail)

@@ -1,0 +1,396 @@
+"""Files attached to tickets: which ones are accepted, how they are checked, stored and served back.
+
+A file's type is read from its bytes, never from its name nor from the type the browser sent: a page
+named "photo.png" is refused. Markup (HTML, SVG, XML) is never accepted, so that no attached file can
+run a script in the portal's origin, even if a browser ignored the headers ``serve_attachment`` sends.
+"""
+
+import codecs
+import io
+import logging
+import re
+import secrets
+import unicodedata
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils.cache import patch_cache_control
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+from tickets.models import Attachment
+
+logger = logging.getLogger(__name__)
+
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+ODP = "application/vnd.oasis.opendocument.presentation"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+OFFICE_TYPES = (ODT, ODS, ODP, DOCX, XLSX, PPTX)
+ACCEPTED_TYPES = [*IMAGE_TYPES, "application/pdf", "text/plain", *OFFICE_TYPES]
+
+DEFAULT_NAME = "fichier"
+MAX_NAME_LENGTH = 255  # Attachment.name's max_length
+THUMBNAIL_SIZE = (200, 200)
+
+# Enough for every signature below and for spotting markup at the start of a text file.
+HEAD_SIZE = 4096
+_CHUNK_SIZE = 64 * 1024
+# What may be read of a zip member to learn the document's type: these members are a few hundred bytes,
+# and reading no more than this keeps a zip bomb from unpacking.
+_ZIP_MEMBER_LIMIT = 64 * 1024
+
+_SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+]
+_PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
+# The main part an OOXML package declares in [Content_Types].xml; macro-enabled and template variants
+# declare other parts and are therefore refused.
+_OOXML_MAIN_PARTS = [
+    (b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", DOCX),
+    (b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", XLSX),
+    (b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml", PPTX),
+]
+# C0 control characters do not occur in text; tab, line feed, form feed, carriage return and escape
+# (colour codes of logs) do.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+# "Latin-1" text comes from Windows, whose Latin-1 is windows-1252 (browsers read it so too):
+# these five bytes are the only ones it leaves undefined.
+_WINDOWS_1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# Browsers that sniff despite "nosniff" look for these tags near the start of a file.
+_MARKUP_TAGS = re.compile(rb"<(?:!doctype|html|head|body|script|style|svg|iframe|object|embed|\?xml)[\s/>]")
+# Characters that would let a name lie about itself ("exe.png" written right to left) or break a header.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+
+MESSAGE_EMPTY = _("Le fichier « %(name)s » est vide.")
+MESSAGE_TOO_LARGE = _("Le fichier « %(name)s » pèse %(size)s : la taille maximale d'un fichier est de %(limit)s.")
+MESSAGE_TICKET_FULL = _(
+    "Le fichier « %(name)s » ne peut pas être ajouté : les fichiers de ce ticket occupent déjà %(used)s "
+    "et la limite est de %(limit)s par ticket."
+)
+MESSAGE_TYPE = _(
+    "Le fichier « %(name)s » n'est pas d'un type accepté "
+    "(images PNG, JPEG, GIF, WebP, PDF, texte, documents bureautiques)."
+)
+MESSAGE_CORRUPT_IMAGE = _("L'image « %(name)s » est illisible ou endommagée.")
+MESSAGE_IMAGE_TOO_BIG = _("L'image « %(name)s » est trop grande : elle ne doit pas dépasser %(limit)s pixels.")
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    """What ``validate_upload`` learnt of an accepted file."""
+
+    name: str
+    content_type: str
+    size: int
+    is_image: bool
+
+
+def clean_filename(name):
+    """Returns the name to show for an uploaded file: its base name, without hidden characters, 255 at most.
+
+    Whatever a browser or a mail client sent ("C:\\Users\\x\\écran.png", "../../etc/passwd", "") gives a
+    plain name; an empty one becomes "fichier". The name is only shown and offered on download: the stored
+    file is named by the attachment's token.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    # Windows browsers used to send the whole path, with either separator.
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char) not in _HIDDEN_CATEGORIES).strip()
+    if name.strip(".") == "":
+        return DEFAULT_NAME
+    if len(name) > MAX_NAME_LENGTH:
+        suffix = PurePath(name).suffix
+        # A long name keeps its extension, so that the downloaded file still opens with the right program.
+        suffix = suffix if len(suffix) <= 16 else ""
+        name = name[: MAX_NAME_LENGTH - len(suffix)] + suffix
+    return name
+
+
+def sniff_content_type(head_bytes, file):
+    """Returns the accepted content type that the file's bytes show, or None if it is not an accepted type.
+
+    ``head_bytes`` are the first bytes of ``file`` (``HEAD_SIZE`` of them, or the whole file if shorter).
+    Office documents and text need more than the head: ``file`` is then read again from its start, and
+    left at its start. Zip archives are only looked into, never extracted.
+    """
+    for signature, content_type in _SIGNATURES:
+        if head_bytes.startswith(signature):
+            return content_type
+    if head_bytes[:4] == b"RIFF" and head_bytes[8:12] == b"WEBP":
+        return "image/webp"
+    if head_bytes.startswith(b"PK\x03\x04"):
+        return _sniff_office_document(file)
+    if _is_plain_text(head_bytes, file):
+        return "text/plain"
+    return None
+
+
+def _sniff_office_document(file):
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                declared = _read_zip_member(archive, "mimetype").strip().decode("ascii", "replace")
+                return declared if declared in (ODT, ODS, ODP) else None
+            if "[Content_Types].xml" in names:
+                declared = _read_zip_member(archive, "[Content_Types].xml")
+                for main_part, content_type in _OOXML_MAIN_PARTS:
+                    if main_part in declared:
+                        return content_type
+    # A damaged, encrypted or oddly compressed archive is simply not an accepted document.
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return None
+    finally:
+        file.seek(0)
+    return None
+
+
+def _read_zip_member(archive, name):
+    with archive.open(name) as member:
+        # read(n) inflates no more than n bytes, whatever size the archive claims.
+        return member.read(_ZIP_MEMBER_LIMIT)
+
+
+def _is_plain_text(head_bytes, file):
+    start = head_bytes.removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    if start.startswith(b"<") or _MARKUP_TAGS.search(start):
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    windows_1252 = True
+    file.seek(0)
+    try:
+        while chunk := file.read(_CHUNK_SIZE):
+            if _CONTROL_BYTES.search(chunk):
+                return False
+            windows_1252 = windows_1252 and not _WINDOWS_1252_UNDEFINED.search(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if not (utf8 or windows_1252):
+                return False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+        return utf8 or windows_1252
+    finally:
+        file.seek(0)
+
+
+def validate_upload(uploaded_file, *, ticket_total=0):
+    """Checks a file before it is attached to a ticket and returns its ``UploadInfo``.
+
+    ``ticket_total`` is the size in bytes of the files the ticket already has. The file is read, then left
+    at its start; nothing is written. Raises ``ValidationError`` with a message naming the file and a code:
+    "empty", "too_large" (over ``settings.MAX_FILE_SIZE``), "ticket_full" (the ticket's files would exceed
+    ``settings.MAX_TICKET_FILES_SIZE``), "type" (not one of ``ACCEPTED_TYPES`` by its content),
+    "corrupt_image" (Pillow cannot read it) or "image_too_big" (over ``settings.MAX_IMAGE_PIXELS`` pixels).
+    """
+    name = clean_filename(uploaded_file.name)
+    size = uploaded_file.size or 0
+    if size == 0:
+        raise ValidationError(MESSAGE_EMPTY, code="empty", params={"name": name})
+    if size > settings.MAX_FILE_SIZE:
+        raise ValidationError(
+            MESSAGE_TOO_LARGE,
+            code="too_large",
+            params={"name": name, "size": filesizeformat(size), "limit": filesizeformat(settings.MAX_FILE_SIZE)},
+        )
+    if ticket_total + size > settings.MAX_TICKET_FILES_SIZE:
+        raise ValidationError(
+            MESSAGE_TICKET_FULL,
+            code="ticket_full",
+            params={
+                "name": name,
+                "used": filesizeformat(ticket_total),
+                "limit": filesizeformat(settings.MAX_TICKET_FILES_SIZE),
+            },
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_SIZE)
+    uploaded_file.seek(0)
+    content_type = sniff_content_type(head, uploaded_file)
+    if content_type is None:
+        raise ValidationError(MESSAGE_TYPE, code="type", params={"name": name})
+    is_image = content_type in IMAGE_TYPES
+    if is_image:
+        _check_image(uploaded_file, content_type, name)
+    return UploadInfo(name=name, content_type=content_type, size=size, is_image=is_image)
+
+
+def _check_image(file, content_type, name):
+    too_big = False
+    file.seek(0)
+    try:
+        # Pillow only warns below twice its own limit: as an error, the warning stops the bomb here too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Only the format the bytes announced is tried, so no other Pillow plugin parses the file.
+            with Image.open(file, formats=[_PILLOW_FORMATS[content_type]]) as image:
+                width, height = image.size
+                # The size comes from the header: nothing has been decoded yet.
+                if width * height > settings.MAX_IMAGE_PIXELS:
+                    too_big = True
+                else:
+                    image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        too_big = True
+    # Pillow raises many kinds of errors on a malformed image; any of them means the file cannot be read.
+    except Exception as error:
+        raise ValidationError(MESSAGE_CORRUPT_IMAGE, code="corrupt_image", params={"name": name}) from error
+    finally:
+        file.seek(0)
+    if too_big:
+        # Pillow's own limit stops the image first when the portal's is set higher.
+        limit = min(settings.MAX_IMAGE_PIXELS, Image.MAX_IMAGE_PIXELS or settings.MAX_IMAGE_PIXELS)
+        raise ValidationError(
+            MESSAGE_IMAGE_TOO_BIG,
+            code="image_too_big",
+            params={"name": name, "limit": number_format(limit, force_grouping=True)},
+        )
+
+
+def make_thumbnail(file):
+    """Returns a PNG thumbnail (JPEG for a JPEG photo) of an image, at most 200×200, turned upright.
+
+    Returns None when the file is not an accepted image, is larger than ``settings.MAX_IMAGE_PIXELS``
+    or cannot be read: a file without a thumbnail is still a good attachment. Raises nothing. The thumbnail
+    carries none of the original's metadata (EXIF, GPS position). ``file`` is left at its start.
+    """
+    file.seek(0)
+    content_type = sniff_content_type(file.read(HEAD_SIZE), file)
+    if content_type not in IMAGE_TYPES:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file, formats=[_PILLOW_FORMATS[content_type]]) as image:
+                if image.width * image.height > settings.MAX_IMAGE_PIXELS:
+                    return None
+                # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size: much less memory for a big photo.
+                image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))
+                return _encode_thumbnail(ImageOps.exif_transpose(image), as_jpeg=content_type == "image/jpeg")
+    # A thumbnail is a convenience: whatever goes wrong, the upload goes on without one.
+    except Exception:
+        logger.warning("No thumbnail for %s", getattr(file, "name", "?"), exc_info=True)
+        return None
+    finally:
+        file.seek(0)
+
+
+def _encode_thumbnail(image, *, as_jpeg):
+    transparent = not as_jpeg and (image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info)
+    # Converted before shrinking: a palette image would otherwise be resized without smoothing.
+    image = image.convert("RGBA" if transparent else "RGB")
+    image.thumbnail(THUMBNAIL_SIZE)
+    output = io.BytesIO()
+    if as_jpeg:
+        image.save(output, format="JPEG", quality=85, optimize=True)
+        return ContentFile(output.getvalue(), name="thumbnail.jpg")
+    image.save(output, format="PNG", optimize=True)
+    return ContentFile(output.getvalue(), name="thumbnail.png")
+
+
+def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
+    """Checks a file, stores it with its thumbnail and returns the new ``Attachment`` of ``ticket``.
+
+    The file is saved under a random token, never under the name it came with. Raises ``ValidationError``
+    as ``validate_upload`` does, and then nothing is written. If the row cannot be saved, the files just
+    written are deleted and the database error is raised.
+    """
+    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0))["total"]
+    info = validate_upload(uploaded_file, ticket_total=used)
+    # Before the file is saved: the storage may move a temporary upload away.
+    thumbnail = make_thumbnail(uploaded_file) if info.is_image else None
+    attachment = Attachment(
+        ticket=ticket,
+        event=event,
+        uploaded_by=uploaded_by,
+        scope=scope,
+        token=secrets.token_hex(16),
+        name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+    )
+    try:
+        # A savepoint: when the caller's transaction is still open, a failed insert does not spoil it.
+        with transaction.atomic():
+            uploaded_file.seek(0)
+            attachment.file.save(attachment.token, uploaded_file, save=False)
+            if thumbnail is not None:
+                suffix = PurePath(thumbnail.name).suffix
+                attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
+            attachment.save()
+    except BaseException:
+        for field in (attachment.file, attachment.thumbnail):
+            if field.name:
+                _delete_quietly(field)
+        raise
+    return attachment
+
+
+def _delete_quietly(field):
+    try:
+        field.storage.delete(field.name)
+    except OSError:
+        # The error that made the upload fail matters more than a leftover file.
+        logger.exception("Could not delete %s after a failed upload", field.name)
+
+
+def serve_attachment(attachment, *, thumbnail=False):
+    """Returns a ``FileResponse`` of an attachment's file, or of its thumbnail if ``thumbnail`` is true.
+
+    Accepted images are shown in the page (inline); every other file is downloaded (as_attachment). The
+    response carries the content type found at upload, the cleaned original name, ``nosniff`` and a
+    sandboxing Content-Security-Policy, and may only be kept in the user's own cache. Checks no
+    permission: the caller does. Raises ``Http404`` if the thumbnail or the file is missing.
+    """
+    field = attachment.thumbnail if thumbnail else attachment.file
+    if not field:
+        raise Http404
+    if thumbnail:
+        content_type = "image/jpeg" if field.name.endswith(".jpg") else "image/png"
+    else:
+        content_type = attachment.content_type
+        # A row written by other means than store_attachment is served as an opaque download.
+        if content_type not in ACCEPTED_TYPES:
+            content_type = "application/octet-stream"
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=content_type not in IMAGE_TYPES,
+        filename=clean_filename(attachment.name),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True)
+    return response

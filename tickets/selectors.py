@@ -1,0 +1,42 @@
+"""Reads of the ticket domain, always through the permissions."""
+
+from django.http import Http404
+
+from tickets import permissions
+from tickets.models import Attachment, Event
+
+
+def get_ticket_for(user, number):
+    """The ticket ``number`` if the user may see it; ``Http404`` otherwise, exactly as for a number that
+    does not exist."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    ticket = (
+        permissions.visible_tickets_for(user)
+        .select_related("owner", "manager", "service", "category")
+        .filter(pk=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def history_for(user, ticket):
+    """The history entries of the ticket the user may read, oldest first."""
+    return permissions.visible_entries(user, ticket, Event.objects.select_related("actor")).order_by("created_at", "pk")
+
+
+def files_for(user, ticket):
+    """The files of the ticket the user may see."""
+    return permissions.visible_entries(user, ticket, Attachment.objects.all()).order_by("created_at", "pk")
+
+
+def get_attachment_for(user, token):
+    """A file the user may see, by its token; ``Http404`` otherwise."""
+    attachment = Attachment.objects.select_related("ticket__service").filter(token=str(token)[:64]).first()
+    if attachment is None or not permissions.can_see_entry(user, attachment):
+        raise Http404
+    return attachment

@@ -1,0 +1,541 @@
+"""The one state machine of tickets: every action is a function here, and nothing else writes a
+ticket's status, service, manager or owner.
+
+Each action locks the ticket's row, checks that the ticket has not changed since the actor saw it,
+that the move is allowed from the current status (``MOVES``) and that the actor holds the right
+(``tickets.permissions``), saves, writes one history entry and announces it to notifications.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets import permissions
+from tickets.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    EntryScope,
+    Event,
+    Invitation,
+    Membership,
+    Status,
+    Ticket,
+)
+from tickets.notifications import announce
+from tickets.richtext import sanitize_html
+
+OPEN = OPEN_STATUSES
+FINAL = FINAL_STATUSES
+ANY = frozenset(Status)
+KEEP = "keep"  # the status does not change
+TAKEN = "taken"  # free becomes in progress, other open statuses keep theirs
+ANSWERED = "answered"  # awaiting information becomes in progress when the owner or the manager in charge writes
+REOPENED = "reopened"  # in progress when the former manager still manages the service, else free
+MOVED = "moved"  # unchanged, but an in-progress ticket whose manager was freed by the move is free again
+
+# The allowed moves, as in the specification's actions table: action → (from, to).
+MOVES = {
+    "take":              (OPEN,                                   TAKEN),
+    "assign":            (OPEN,                                   TAKEN),
+    "free":              ({Status.IN_PROGRESS, Status.AWAITING_INFO, Status.POSTPONED}, Status.FREE),
+    "request_info":      ({Status.IN_PROGRESS, Status.AWAITING_INFO, Status.POSTPONED}, Status.AWAITING_INFO),
+    "comment":           (ANY,                                    ANSWERED),
+    "postpone":          ({Status.IN_PROGRESS, Status.AWAITING_INFO, Status.POSTPONED}, Status.POSTPONED),
+    "recall":            ({Status.POSTPONED},                     Status.IN_PROGRESS),
+    "request_closure":   ({Status.IN_PROGRESS, Status.AWAITING_INFO, Status.POSTPONED}, Status.CLOSURE_REQUESTED),
+    "close":             (OPEN,                                   Status.APPROVED),
+    "approve_closure":   ({Status.CLOSURE_REQUESTED},             Status.APPROVED),
+    "refuse_closure":    ({Status.CLOSURE_REQUESTED},             Status.IN_PROGRESS),
+    "expire":            ({Status.CLOSURE_REQUESTED},             Status.EXPIRED),
+    "cancel":            (OPEN,                                   Status.CANCELLED),
+    "reject":            (OPEN,                                   Status.REJECTED),
+    "reopen":            (FINAL,                                  REOPENED),
+    "move":              (ANY,                                    MOVED),
+    "change_subject":    (ANY - FINAL,                            KEEP),
+    "change_priority":   (ANY - FINAL,                            KEEP),
+    "change_scope":      (ANY,                                    KEEP),
+    "change_owner":      (ANY - FINAL,                            KEEP),
+    "invite":            (ANY,                                    KEEP),
+    "uninvite":          (ANY,                                    KEEP),
+}  # fmt: skip
+
+# Who may do each action, given the ticket as it is now (see tickets.permissions).
+RIGHTS = {
+    "take": permissions.can_take,
+    "assign": permissions.can_assign,
+    "free": permissions.can_work,
+    "request_info": permissions.can_work,
+    "comment": permissions.can_comment,
+    "postpone": permissions.can_work,
+    "recall": permissions.can_work,
+    "request_closure": permissions.can_work,
+    "close": permissions.can_act_as_owner,
+    "approve_closure": permissions.can_act_as_owner,
+    "refuse_closure": permissions.can_act_as_owner,
+    "expire": lambda user, ticket: False,  # the scheduler only
+    "cancel": permissions.can_act_as_owner,
+    "reject": permissions.can_reject,
+    "reopen": permissions.can_reopen,
+    "move": lambda user, ticket: (
+        permissions.can_move(user, ticket) and (ticket.status in OPEN or permissions.is_in_charge(user, ticket))
+    ),
+    "change_subject": permissions.can_edit_properties,
+    "change_priority": permissions.can_edit_properties,
+    "change_scope": permissions.can_edit_properties,
+    "change_owner": permissions.can_change_owner,
+    "invite": permissions.can_invite,
+    "uninvite": lambda user, ticket: permissions.can_invite(user, ticket) or permissions.is_invitee(user, ticket),
+}
+
+
+class WorkflowError(Exception):
+    """An action that cannot be done; ``message`` is translated and meant for the person who tried."""
+
+    def __init__(self, message, *, text=""):
+        super().__init__(str(message))
+        self.message = message
+        self.text = text
+
+
+class StaleTicket(WorkflowError):
+    """The ticket changed since the actor saw it; ``text`` gives back what they typed."""
+
+    def __init__(self, *, text=""):
+        super().__init__(_("Le ticket a été modifié entre-temps."), text=text)
+
+
+def allows(action, ticket, user):
+    """Whether ``user`` may do ``action`` on ``ticket`` now (status and right)."""
+    sources, _target = MOVES[action]
+    return ticket.status in sources and user is not None and user.is_authenticated and RIGHTS[action](user, ticket)
+
+
+def available_actions(user, ticket):
+    """The actions the user may do on the ticket now, in the table's order."""
+    return [action for action in MOVES if allows(action, ticket, user)]
+
+
+@dataclass
+class Change:
+    """What an action does to the ticket besides its status."""
+
+    fields: dict
+    data: dict
+
+
+def _lock(ticket, text):
+    locked = Ticket.objects.select_for_update().select_related("service").get(pk=ticket.pk)
+    if locked.version != ticket.version:
+        raise StaleTicket(text=text)
+    return locked
+
+
+def _target_status(action, locked, actor):
+    target = MOVES[action][1]
+    if target == KEEP:
+        return locked.status
+    if target == TAKEN:
+        return Status.IN_PROGRESS if locked.status == Status.FREE else locked.status
+    if target == ANSWERED:
+        answering = actor is not None and (locked.owner_id == actor.pk or locked.manager_id == actor.pk)
+        return Status.IN_PROGRESS if locked.status == Status.AWAITING_INFO and answering else locked.status
+    if target == MOVED:
+        return Status.FREE if locked.status == Status.IN_PROGRESS and locked.manager_id is None else locked.status
+    if target == REOPENED:
+        still_manager = (
+            locked.manager_id is not None
+            and Membership.objects.filter(service_id=locked.service_id, user_id=locked.manager_id).exists()
+        )
+        return Status.IN_PROGRESS if still_manager else Status.FREE
+    return target
+
+
+def _perform(
+    ticket, action, *, actor, text="", scope=EntryScope.INVITED, change=None, kind=None, check=None, right=None
+):
+    """Runs one action: lock, checks, save, history entry, announcement. Returns the updated ticket.
+
+    ``change(locked)`` returns a ``Change`` of the other fields; ``check(locked)`` raises
+    ``WorkflowError`` for action-specific rules; ``right(locked)`` replaces the action's usual right.
+    ``actor`` None is the scheduler.
+    Raises ``StaleTicket`` or ``WorkflowError``.
+    """
+    text = text or ""
+    with transaction.atomic():
+        locked = _lock(ticket, text)
+        sources, _target = MOVES[action]
+        if locked.status not in sources:
+            raise WorkflowError(_("Cette action n'est pas possible dans l'état actuel du ticket."), text=text)
+        allowed = right(locked) if right else RIGHTS[action](actor, locked)
+        if actor is not None and not allowed:
+            raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce ticket."), text=text)
+        if actor is not None and scope not in permissions.writable_scopes(actor, locked):
+            raise WorkflowError(_("Cette visibilité n'est pas permise ici."), text=text)
+        if check:
+            check(locked)
+        old_status = locked.status
+        applied = change(locked) if change else Change({}, {})
+        for name, value in applied.fields.items():
+            setattr(locked, name, value)
+        now = timezone.now()
+        new_status = _target_status(action, locked, actor)
+        fields = {**applied.fields, "status": new_status, "last_action_at": now, "version": locked.version + 1}
+        if new_status == Status.IN_PROGRESS and old_status == Status.FREE and "taken_at" not in fields:
+            fields["taken_at"] = now
+        if new_status in FINAL and old_status not in FINAL:
+            fields["closed_at"] = now
+        if old_status in FINAL and new_status not in FINAL:
+            fields["closed_at"] = None
+        if new_status != Status.POSTPONED and "recall_at" not in fields:
+            fields["recall_at"] = None
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(fields))
+        event = Event.objects.create(
+            ticket=locked,
+            actor=actor,
+            kind=kind or f"ticket.{action}",
+            old_status=old_status,
+            new_status=new_status,
+            text=sanitize_html(text),
+            scope=scope,
+            data=applied.data,
+            created_at=now,
+        )
+        announce(event)
+    return locked
+
+
+def _require_text(text, message):
+    def check(locked):
+        if not (text or "").strip():
+            raise WorkflowError(message, text=text or "")
+
+    return check
+
+
+# The actions. Each takes the ticket as the actor saw it and the actor as a keyword argument.
+
+
+@transaction.atomic
+def create_ticket(*, actor, category, subject, description, owner=None, priority=None, scope=None, origin="web"):
+    """Files a new ticket in ``category`` (following its redirection). Returns the ticket.
+
+    Raises ``WorkflowError`` when the category takes no tickets or the actor may not file for another owner.
+    """
+    category = category.redirect_to or category
+    if not category.enabled or not category.accepts_tickets or not category.service.enabled:
+        raise WorkflowError(_("Cette catégorie n'accepte pas de ticket."), text=description)
+    owner = owner or actor
+    service = category.service
+    if owner != actor and not (actor.is_superuser or permissions.memberships_of(actor).get(service.pk)):
+        raise WorkflowError(_("Seul un gestionnaire du service peut déposer un ticket pour quelqu'un d'autre."))
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        subject=" ".join(subject.split())[:200],
+        description=sanitize_html(description),
+        owner=owner,
+        service=service,
+        category=category,
+        priority=priority or category.default_priority,
+        scope=scope or category.default_scope or service.default_scope,
+        origin=origin,
+        created_at=now,
+        last_action_at=now,
+    )
+    status = Status.FREE
+    manager = _automatic_manager(service) if service.auto_assign else None
+    if manager is not None:
+        status = Status.IN_PROGRESS
+        Ticket.objects.filter(pk=ticket.pk).update(status=status, manager=manager, taken_at=now)
+        ticket.status, ticket.manager, ticket.taken_at = status, manager, now
+    event = Event.objects.create(
+        ticket=ticket,
+        actor=actor,
+        kind="ticket.created",
+        old_status="",
+        new_status=status,
+        text=ticket.description,
+        scope=EntryScope.INVITED,
+        data={"manager": manager.pk} if manager else {},
+        created_at=now,
+    )
+    announce(event)
+    return ticket
+
+
+def _automatic_manager(service):
+    """The available manager of the service with the fewest open tickets."""
+    candidates = Membership.objects.filter(service=service, available=True).select_related("user")
+    load = {}
+    for membership in candidates:
+        load[membership.user] = membership.user.managed_tickets.filter(status__in=OPEN).count()
+    return min(load, key=lambda user: (load[user], user.pk)) if load else None
+
+
+def take(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Prendre en charge: the actor becomes the manager in charge."""
+    return _perform(
+        ticket,
+        "take",
+        actor=actor,
+        text=text,
+        scope=scope,
+        change=lambda t: Change({"manager": actor}, {"previous_manager": t.manager_id}),
+    )
+
+
+def assign(ticket, *, actor, manager, text="", scope=EntryScope.INVITED):
+    """Affecter: gives the ticket to another available manager of the service."""
+
+    def check(locked):
+        if not permissions.can_assign_to(actor, locked, manager):
+            raise WorkflowError(_("Ce gestionnaire ne peut pas recevoir ce ticket."), text=text)
+
+    return _perform(
+        ticket,
+        "assign",
+        actor=actor,
+        text=text,
+        scope=scope,
+        check=check,
+        change=lambda t: Change({"manager": manager}, {"previous_manager": t.manager_id, "manager": manager.pk}),
+    )
+
+
+def free(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Libérer: the ticket has no manager any more."""
+    return _perform(ticket, "free", actor=actor, text=text, scope=scope, change=lambda t: Change({"manager": None}, {}))
+
+
+def request_information(ticket, *, actor, text, scope=EntryScope.INVITED):
+    """Demander des informations: asks the owner a question (mandatory)."""
+    return _perform(
+        ticket,
+        "request_info",
+        actor=actor,
+        text=text,
+        scope=scope,
+        kind="ticket.information_requested",
+        check=_require_text(text, _("Posez votre question.")),
+    )
+
+
+def comment(ticket, *, actor, text, scope=EntryScope.INVITED):
+    """Ajouter commentaire; the owner's (or the manager in charge's) answer puts an awaiting ticket back to work."""
+    return _perform(
+        ticket,
+        "comment",
+        actor=actor,
+        text=text,
+        scope=scope,
+        kind="ticket.commented",
+        check=_require_text(text, _("Le commentaire est vide.")),
+    )
+
+
+def postpone(ticket, *, actor, recall_at=None, text="", scope=EntryScope.INVITED):
+    """Reporter, until ``recall_at`` when given (it must be in the future)."""
+
+    def check(locked):
+        if recall_at is not None and recall_at <= timezone.now():
+            raise WorkflowError(_("La date de rappel doit être dans le futur."), text=text)
+
+    return _perform(
+        ticket,
+        "postpone",
+        actor=actor,
+        text=text,
+        scope=scope,
+        kind="ticket.postponed",
+        check=check,
+        change=lambda t: Change({"recall_at": recall_at}, {"recall_at": recall_at.isoformat() if recall_at else None}),
+    )
+
+
+def recall(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Rappeler: a postponed ticket is back to work; ``actor`` None when the scheduler does it at the recall date."""
+    return _perform(ticket, "recall", actor=actor, text=text, scope=scope, kind="ticket.recalled")
+
+
+def request_closure(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Clôre, by the manager in charge: asks the owner to approve the closure."""
+    return _perform(ticket, "request_closure", actor=actor, text=text, scope=scope, kind="ticket.closure_requested")
+
+
+def close(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Clôre, by the owner: closed for good."""
+    return _perform(ticket, "close", actor=actor, text=text, scope=scope, kind="ticket.closed")
+
+
+def approve_closure(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Approuver la clôture."""
+    return _perform(ticket, "approve_closure", actor=actor, text=text, scope=scope, kind="ticket.closure_approved")
+
+
+def refuse_closure(ticket, *, actor, text, scope=EntryScope.INVITED):
+    """Refuser la clôture: back to work; the justification is mandatory."""
+    return _perform(
+        ticket,
+        "refuse_closure",
+        actor=actor,
+        text=text,
+        scope=scope,
+        kind="ticket.closure_refused",
+        check=_require_text(text, _("Expliquez pourquoi vous refusez la clôture.")),
+    )
+
+
+def expire(ticket, *, text=""):
+    """A closure request the owner left unanswered past the service's delay; the scheduler's action."""
+
+    def check(locked):
+        delay = timedelta(days=locked.service.closure_delay_days)
+        if locked.last_action_at + delay > timezone.now():
+            raise WorkflowError(_("Le délai de réponse n'est pas écoulé."))
+
+    return _perform(ticket, "expire", actor=None, text=text, kind="ticket.expired", check=check)
+
+
+def cancel(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Annuler: the owner withdraws the ticket."""
+    return _perform(ticket, "cancel", actor=actor, text=text, scope=scope, kind="ticket.cancelled")
+
+
+def reject(ticket, *, actor, text, scope=EntryScope.INVITED):
+    """Refuser le ticket (out of scope, duplicate…); the reason is mandatory."""
+    return _perform(
+        ticket,
+        "reject",
+        actor=actor,
+        text=text,
+        scope=scope,
+        kind="ticket.rejected",
+        check=_require_text(text, _("Indiquez la raison du refus.")),
+    )
+
+
+def reopen(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Ré-ouvrir a closed ticket: in progress with its former manager when they still manage the service, else free."""
+
+    def change(locked):
+        keeps_manager = _target_status("reopen", locked, actor) == Status.IN_PROGRESS
+        return Change(
+            {} if keeps_manager else {"manager": None}, {"manager": locked.manager_id if keeps_manager else None}
+        )
+
+    return _perform(ticket, "reopen", actor=actor, text=text, scope=scope, kind="ticket.reopened", change=change)
+
+
+def move(ticket, *, actor, category, text="", scope=EntryScope.INVITED):
+    """Déplacer to another category, maybe of another service. The manager in charge is freed when they
+    do not manage the target service; an in-progress ticket is then free again."""
+    target = category.redirect_to or category
+
+    def check(locked):
+        if not target.enabled or not target.accepts_tickets or not target.service.enabled:
+            raise WorkflowError(_("Cette catégorie n'accepte pas de ticket."), text=text)
+        if target.pk == locked.category_id:
+            raise WorkflowError(_("Le ticket est déjà dans cette catégorie."), text=text)
+        if not permissions.can_move(actor, locked, target.service):
+            raise WorkflowError(_("Vous n'avez pas le droit de déplacer ce ticket vers ce service."), text=text)
+
+    def change(locked):
+        fields = {"category": target, "service": target.service}
+        data = {"from_category": locked.category_id, "to_category": target.pk}
+        if locked.manager_id and not Membership.objects.filter(service=target.service, user_id=locked.manager_id):
+            fields["manager"] = None
+            data["freed_manager"] = locked.manager_id
+        return Change(fields, data)
+
+    return _perform(
+        ticket, "move", actor=actor, text=text, scope=scope, kind="ticket.moved", check=check, change=change
+    )
+
+
+def change_subject(ticket, *, actor, subject):
+    subject = " ".join((subject or "").split())[:200]
+
+    def check(locked):
+        if not subject:
+            raise WorkflowError(_("Le sujet est obligatoire."))
+
+    return _perform(
+        ticket,
+        "change_subject",
+        actor=actor,
+        kind="ticket.subject_changed",
+        check=check,
+        change=lambda t: Change({"subject": subject}, {"old": t.subject, "new": subject}),
+    )
+
+
+def change_priority(ticket, *, actor, priority):
+    return _perform(
+        ticket,
+        "change_priority",
+        actor=actor,
+        kind="ticket.priority_changed",
+        change=lambda t: Change({"priority": priority}, {"old": t.priority, "new": priority}),
+    )
+
+
+def change_scope(ticket, *, actor, scope):
+    """Changer la visibilité of the ticket (public or private)."""
+    return _perform(
+        ticket,
+        "change_scope",
+        actor=actor,
+        kind="ticket.scope_changed",
+        change=lambda t: Change({"scope": scope}, {"old": t.scope, "new": scope}),
+    )
+
+
+def change_owner(ticket, *, actor, owner, text=""):
+    return _perform(
+        ticket,
+        "change_owner",
+        actor=actor,
+        text=text,
+        kind="ticket.owner_changed",
+        change=lambda t: Change({"owner": owner}, {"old": t.owner_id, "new": owner.pk}),
+    )
+
+
+def invite(ticket, *, actor, user, text=""):
+    """Inviter: ``user`` may then see the ticket and comment."""
+
+    def check(locked):
+        if user.pk == locked.owner_id or Invitation.objects.filter(ticket=locked, user=user).exists():
+            raise WorkflowError(_("Cette personne a déjà accès au ticket."), text=text)
+
+    def change(locked):
+        Invitation.objects.create(ticket=locked, user=user, invited_by=actor)
+        return Change({}, {"user": user.pk})
+
+    return _perform(ticket, "invite", actor=actor, text=text, kind="ticket.invited", check=check, change=change)
+
+
+def uninvite(ticket, *, actor, user):
+    """Retirer l'invitation: by the owner or a manager, or by the invitee themselves."""
+
+    def check(locked):
+        if not Invitation.objects.filter(ticket=locked, user=user).exists():
+            raise WorkflowError(_("Cette personne n'est pas invitée."))
+
+    def change(locked):
+        Invitation.objects.filter(ticket=locked, user=user).delete()
+        return Change({}, {"user": user.pk})
+
+    return _perform(
+        ticket,
+        "uninvite",
+        actor=actor,
+        kind="ticket.uninvited",
+        check=check,
+        change=change,
+        right=lambda locked: permissions.can_uninvite(actor, locked, user),
+    )
