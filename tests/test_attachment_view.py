@@ -59,3 +59,12 @@ def test_visitors_are_sent_to_log_in(client, files):
     _people, shared, _internal = files
     response = client.get(reverse("attachment", args=[shared.token]))
     assert response.status_code == 302
+
+
+def test_download_query_count(client, files, django_assert_num_queries):
+    people, shared, _internal = files
+    client.force_login(people["owner"])
+    # session, user, the file with its ticket and service, the viewer's memberships and invitation
+    with django_assert_num_queries(5):
+        response = client.get(reverse("attachment", args=[shared.token]))
+    assert response.status_code == 200

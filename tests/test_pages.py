@@ -83,3 +83,9 @@ def test_page_query_counts_do_not_grow_with_the_data(client, django_assert_num_q
         client.get(reverse("services"))
     with django_assert_num_queries(4):
         client.get(reverse("utilities"), {"q": "Nom"})
+
+
+def test_user_lookup_survives_a_nul_character(client, manager):
+    client.force_login(manager)
+    response = client.get(reverse("utilities"), {"q": "lam\x00bert"})
+    assert response.status_code == 200

@@ -233,3 +233,30 @@ def test_pages_show_user_typed_text_safely(client, make_user, make_service, make
     response = client.get(reverse("home"))
     assert response.status_code == 200
     _check_page(_between(response.text, "<body", "</body>"), shortest)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_through_the_workflow_are_stored_clean(payload, make_user, make_service, make_category):
+    """Subject, description, comment and file name typed by a user: what is stored renders without script."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets import workflow
+    from tickets.attachments import store_attachment
+    from tickets.models import EntryScope
+
+    owner = make_user()
+    service = make_service()
+    category = make_category(service)
+    text = payload.replace("\x00", "")
+    ticket = workflow.create_ticket(actor=owner, category=category, subject=text[:200] or "x", description=text or "x")
+    ticket = workflow.comment(ticket, actor=owner, text=text or "x")
+    attachment = store_attachment(
+        ticket, SimpleUploadedFile(text[:100] + ".txt", b"texte"), uploaded_by=owner, scope=EntryScope.INVITED
+    )
+    page = Template(
+        "{% load richtext %}<h1>{{ ticket.subject }}</h1>{{ ticket.description|rich }}"
+        "{% for event in events %}{{ event.text|rich }}{% endfor %}<a href='#'>{{ attachment.name }}</a>"
+    ).render(Context({"ticket": ticket, "events": ticket.events.all(), "attachment": attachment}))
+    assert_no_script(page)
+    for stored in [ticket.description, *ticket.events.values_list("text", flat=True)]:
+        assert_no_script(stored)

@@ -1,5 +1,7 @@
 """Reads of the ticket domain, always through the permissions."""
 
+import re
+
 from django.http import Http404
 
 from tickets import permissions
@@ -36,7 +38,9 @@ def files_for(user, ticket):
 
 def get_attachment_for(user, token):
     """A file the user may see, by its token; ``Http404`` otherwise."""
-    attachment = Attachment.objects.select_related("ticket__service").filter(token=str(token)[:64]).first()
+    if not re.fullmatch(r"[0-9a-f]{32}", str(token)):
+        raise Http404
+    attachment = Attachment.objects.select_related("ticket__service").filter(token=token).first()
     if attachment is None or not permissions.can_see_entry(user, attachment):
         raise Http404
     return attachment

@@ -50,7 +50,8 @@ def services(request):
 @manager_required
 def utilities(request):
     """User look-up: find a person by login, name or mail, with the services they manage."""
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL cannot be stored nor searched for in PostgreSQL; it is never part of a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     people = []
     if query:
         people = (
