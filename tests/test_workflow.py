@@ -195,10 +195,10 @@ def test_available_actions_list_what_the_owner_of_the_guide_sees(world):
 
 CASES = [
     # action, from, to, actor role, history kind
-    ("take", FREE, IN_PROGRESS, "manager", "ticket.take"),
-    ("take", AWAITING, AWAITING, "manager", "ticket.take"),
-    ("assign", FREE, IN_PROGRESS, "manager", "ticket.assign"),
-    ("free", AWAITING, FREE, "in_charge", "ticket.free"),
+    ("take", FREE, IN_PROGRESS, "manager", "ticket.taken"),
+    ("take", AWAITING, AWAITING, "manager", "ticket.taken"),
+    ("assign", FREE, IN_PROGRESS, "manager", "ticket.assigned"),
+    ("free", AWAITING, FREE, "in_charge", "ticket.freed"),
     ("request_info", IN_PROGRESS, AWAITING, "in_charge", "ticket.information_requested"),
     ("comment", AWAITING, IN_PROGRESS, "owner", "ticket.commented"),
     ("comment", AWAITING, AWAITING, "invitee", "ticket.commented"),

@@ -284,6 +284,7 @@ def take(ticket, *, actor, text="", scope=EntryScope.INVITED):
         actor=actor,
         text=text,
         scope=scope,
+        kind="ticket.taken",
         change=lambda t: Change({"manager": actor}, {"previous_manager": t.manager_id}),
     )
 
@@ -301,6 +302,7 @@ def assign(ticket, *, actor, manager, text="", scope=EntryScope.INVITED):
         actor=actor,
         text=text,
         scope=scope,
+        kind="ticket.assigned",
         check=check,
         change=lambda t: Change({"manager": manager}, {"previous_manager": t.manager_id, "manager": manager.pk}),
     )
@@ -308,7 +310,15 @@ def assign(ticket, *, actor, manager, text="", scope=EntryScope.INVITED):
 
 def free(ticket, *, actor, text="", scope=EntryScope.INVITED):
     """Libérer: the ticket has no manager any more."""
-    return _perform(ticket, "free", actor=actor, text=text, scope=scope, change=lambda t: Change({"manager": None}, {}))
+    return _perform(
+        ticket,
+        "free",
+        actor=actor,
+        text=text,
+        scope=scope,
+        kind="ticket.freed",
+        change=lambda t: Change({"manager": None}, {"previous_manager": t.manager_id}),
+    )
 
 
 def request_information(ticket, *, actor, text, scope=EntryScope.INVITED):
