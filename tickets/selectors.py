@@ -5,7 +5,7 @@ import re
 from django.http import Http404
 
 from tickets import permissions
-from tickets.models import Attachment, Event
+from tickets.models import Attachment, Event, Invitation
 
 
 def get_ticket_for(user, number):
@@ -44,3 +44,24 @@ def get_attachment_for(user, token):
     if attachment is None or not permissions.can_see_entry(user, attachment):
         raise Http404
     return attachment
+
+
+OWNER_RECENT_TICKETS = 5
+
+
+def ticket_page(user, number):
+    """Everything the ticket page shows, in a fixed number of queries whatever the data."""
+    ticket = get_ticket_for(user, number)
+    return {
+        "ticket": ticket,
+        "history": list(history_for(user, ticket)),
+        "files": list(files_for(user, ticket)),
+        "invitees": list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at")),
+        "owner_tickets": list(
+            permissions.visible_tickets_for(user)
+            .filter(owner_id=ticket.owner_id)
+            .exclude(pk=ticket.pk)
+            .only("pk", "subject", "status", "created_at")
+            .order_by("-created_at")[:OWNER_RECENT_TICKETS]
+        ),
+    }
