@@ -13,7 +13,8 @@ from django.utils.html import escape
 MAX_INPUT_LENGTH = 100_000
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
+    # div: the rich-text editor (Trix) writes its paragraphs as divs.
+    {"p", "div", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -37,7 +38,7 @@ _PRE = re.compile(r"(<pre>.*?</pre>)", re.DOTALL)
 _LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 _LINE_BREAK = re.compile(r"<br>")
 _LIST_ITEM = re.compile(r"<li>")
-_BLOCK = re.compile(r"</?(?:p|ul|ol|pre|blockquote)>")
+_BLOCK = re.compile(r"</?(?:p|div|ul|ol|pre|blockquote)>")
 _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]*>")

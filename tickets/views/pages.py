@@ -1,15 +1,13 @@
-"""Pages of the portal that are not about one ticket: home, help, services, user look-up."""
+"""Pages that are not about one ticket: home, help, services, user look-up."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from tickets.attachments import serve_attachment
 from tickets.models import Category, Membership, Service
 from tickets.permissions import is_manager
-from tickets.selectors import get_attachment_for, get_ticket_for, ticket_page
 
 LOOKUP_LIMIT = 50
 
@@ -67,22 +65,3 @@ def utilities(request):
             .order_by("last_name", "first_name", "username")[:LOOKUP_LIMIT]
         )
     return render(request, "tickets/utilities.html", {"query": query, "people": people, "limit": LOOKUP_LIMIT})
-
-
-@login_required
-def attachment(request, token, thumbnail=False):
-    """A ticket's file, to those who may see it; anyone else gets "not found"."""
-    return serve_attachment(get_attachment_for(request.user, token), thumbnail=thumbnail)
-
-
-@login_required
-def ticket_detail(request, number):
-    """The ticket page: title, status, category, owner, manager, history, files, invitees."""
-    return render(request, "tickets/ticket.html", ticket_page(request.user, number))
-
-
-@login_required
-def ticket_access(request):
-    """The "N° de ticket / Accès direct" box: to the ticket, or "not found" like any ticket one may not see."""
-    number = request.GET.get("numero", "").strip().lstrip("n°").strip()
-    return redirect("ticket", number=get_ticket_for(request.user, number).pk)

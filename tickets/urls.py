@@ -1,0 +1,14 @@
+from django.urls import path
+
+from tickets.views import files, pages, ticket
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("aide/", pages.help_page, name="help"),
+    path("services/", pages.services, name="services"),
+    path("utilitaires/", pages.utilities, name="utilities"),
+    path("ticket/<int:number>/", ticket.ticket_detail, name="ticket"),
+    path("ticket/acces/", ticket.ticket_access, name="ticket_access"),
+    path("fichiers/<str:token>/", files.attachment, name="attachment"),
+    path("fichiers/<str:token>/vignette/", files.attachment, {"thumbnail": True}, name="attachment_thumbnail"),
+]
