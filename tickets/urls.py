@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import files, pages, ticket
+from tickets.views import bookmarks, dashboard, deposit, files, pages, ticket
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -11,4 +11,8 @@ urlpatterns = [
     path("ticket/acces/", ticket.ticket_access, name="ticket_access"),
     path("fichiers/<str:token>/", files.attachment, name="attachment"),
     path("fichiers/<str:token>/vignette/", files.attachment, {"thumbnail": True}, name="attachment_thumbnail"),
+    *ticket.urlpatterns,
+    *dashboard.urlpatterns,
+    *bookmarks.urlpatterns,
+    *deposit.urlpatterns,
 ]

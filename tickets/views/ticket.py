@@ -17,3 +17,7 @@ def ticket_access(request):
     """The "N° de ticket / Accès direct" box: to the ticket, or "not found" like any ticket one may not see."""
     number = request.GET.get("numero", "").strip().lstrip("n°").strip()
     return redirect("ticket", number=get_ticket_for(request.user, number).pk)
+
+
+# The ticket page's actions add their routes here.
+urlpatterns = []
