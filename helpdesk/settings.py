@@ -194,7 +194,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The rich-text editor adds its base styles in a <style> element that carries the page's nonce.
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -30,3 +30,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def log_in(page, base_url, username, password="demo"):
+    """Logs in through the local account form, as a person outside the ENT would."""
+    page.goto(f"{base_url}/comptes/login/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    page.get_by_text("Bonjour,").wait_for()

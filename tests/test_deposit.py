@@ -1,0 +1,187 @@
+"""Déposer un ticket, in two steps."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tickets.models import Attachment, Category, Status, Ticket
+
+pytestmark = pytest.mark.django_db
+
+GUIDE_MESSAGE = "Bonjour, je n'arrive pas à me connecter à Apogee, pouvez-vous m'aider SVP ?"
+
+
+def screenshot(name="capture.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "navy").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def seclier(demo_data):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="seclier5")
+
+
+@pytest.fixture
+def scolarite(demo_data):
+    return Category.objects.get(code="02_App_Gestion")
+
+
+def test_step_one_lists_the_guide_categories(client, seclier):
+    client.force_login(seclier)
+    page = client.get(reverse("deposit")).text.replace("&#x27;", "'").replace("&quot;", '"')
+    assert "DÉPOSER UN TICKET : Sélectionner une catégorie (étape 1/2)" in page
+    assert "Filtrer la liste des catégories :" in page
+    assert page.index("Polytech Nancy") < page.index("Support technique pour les applications de scolarité")
+    assert "Support technique pour les applications liées au pilotage des données (My report, Catisurvey, ...)" in page
+
+
+def test_step_one_filters_without_javascript(client, seclier):
+    client.force_login(seclier)
+    page = client.get(reverse("deposit"), {"q": "apogee"}).text
+    assert "Support technique pour les applications de scolarité (Apogée, SNW, ...)" in page
+    assert "Polytech Nancy" not in page
+    assert "Aucune catégorie ne correspond à ce filtre." in client.get(reverse("deposit"), {"q": "zzz"}).text
+
+
+def test_step_one_keeps_the_parent_of_a_matching_child(client, seclier):
+    client.force_login(seclier)
+    page = client.get(reverse("deposit"), {"q": "salles"}).text
+    assert "Polytech Nancy" in page
+    assert "Salles informatiques" in page
+    assert "Support technique pour ADE UL" not in page
+
+
+def test_step_two_shows_the_selected_category(client, seclier, scolarite):
+    client.force_login(seclier)
+    page = client.get(reverse("deposit_form", args=[scolarite.pk])).text
+    assert "DÉPOSER UN TICKET : Création du ticket (étape 2/2)" in page
+    assert "02_App_Gestion - Support technique pour les applications de scolarité (Apogée, SNW, ...)" in page
+    assert "Propriétés avancées" in page
+    assert "Créer le ticket" in page
+    # Only the service's managers deposit on behalf of someone else.
+    assert 'name="owner"' not in page
+
+
+def test_step_two_for_a_category_that_does_not_exist(client, seclier):
+    client.force_login(seclier)
+    for value in ["999999", "abc", "%00"]:
+        assert client.get(f"/deposer/{value}/").status_code == 404
+
+
+def test_deposit_creates_a_free_ticket_with_its_screenshot(client, seclier, scolarite):
+    client.force_login(seclier)
+    response = client.post(
+        reverse("deposit_form", args=[scolarite.pk]),
+        {
+            "subject": "Connexion apogee impossible",
+            "description": f"<div>{GUIDE_MESSAGE}</div>",
+            "scope": "private",
+            "priority": "2",
+            "files": [screenshot()],
+        },
+        follow=True,
+    )
+    ticket = Ticket.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("ticket", args=[ticket.pk])
+    page = response.text.replace("&#x27;", "'")
+    assert "Un nouveau ticket a été créé." in page
+    assert f"TICKET n°{ticket.pk} : Connexion apogee impossible" in page
+    assert "Libre" in page
+    assert "capture.png" in page
+    assert (ticket.status, ticket.owner, ticket.service, ticket.category) == (
+        Status.FREE, seclier, scolarite.service, scolarite,
+    )  # fmt: skip
+    attachment = ticket.attachments.get()
+    assert attachment.event == ticket.events.get()
+    assert attachment.thumbnail
+
+
+def test_a_missing_field_and_a_refused_file_keep_everything(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    response = client.post(
+        url,
+        {
+            "subject": "",
+            "description": GUIDE_MESSAGE,
+            "scope": "private",
+            "priority": "2",
+            "files": [screenshot("ecran.png"), SimpleUploadedFile("faux.png", b"<html><script>x</script></html>")],
+        },
+    )
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert "Ce champ est obligatoire." in page
+    assert "faux.png" in page and "type accepté" in page
+    assert GUIDE_MESSAGE in page
+    assert "ecran.png" in page  # the accepted file is kept
+    assert not Ticket.objects.exists()
+    draft = response.context["drafts"][0]
+    # Second try: the subject is given, the kept file comes back as a draft, nothing chosen again.
+    response = client.post(
+        url,
+        {
+            "subject": "Connexion apogee impossible",
+            "description": GUIDE_MESSAGE,
+            "scope": "private",
+            "priority": "2",
+            "drafts": [draft.token],
+        },
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert [a.name for a in ticket.attachments.all()] == ["ecran.png"]
+    assert client.session["deposit_drafts"] == {}
+
+
+def test_a_draft_of_another_session_is_ignored(client, seclier, scolarite):
+    client.force_login(seclier)
+    client.post(
+        reverse("deposit_form", args=[scolarite.pk]),
+        {"subject": "s", "description": "d", "scope": "private", "priority": "2", "drafts": ["0" * 32]},
+    )
+    assert not Attachment.objects.exists()
+
+
+def test_a_manager_deposits_on_behalf_of_someone(client, demo_data, scolarite):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    client.force_login(User.objects.get(username="gest-scol"))
+    page = client.get(reverse("deposit_form", args=[scolarite.pk])).text
+    assert 'name="owner"' in page and 'name="origin"' in page
+    client.post(
+        reverse("deposit_form", args=[scolarite.pk]),
+        {"subject": "Appel", "description": "Par téléphone", "scope": "private", "priority": "2",
+         "origin": "phone", "owner": "mdupont"},
+    )  # fmt: skip
+    ticket = Ticket.objects.get()
+    assert (ticket.owner.username, ticket.origin) == ("mdupont", "phone")
+    response = client.post(
+        reverse("deposit_form", args=[scolarite.pk]),
+        {"subject": "Appel", "description": "x", "scope": "private", "priority": "2", "owner": "personne"},
+    )
+    assert "Personne ne correspond à cet identifiant." in response.text.replace("&#x27;", "'")
+
+
+def test_deposit_pages_query_counts_do_not_grow(client, seclier, scolarite, django_assert_num_queries, settings):
+    from tickets.demo import generate_tickets
+
+    client.force_login(seclier)
+    counts = []
+    for extra in [0, 200]:
+        if extra:
+            generate_tickets(extra, seed=3)
+        client.get(reverse("deposit"))
+        with django_assert_num_queries(4) as step_one:  # session, user, categories, memberships (menu)
+            client.get(reverse("deposit"))
+        with django_assert_num_queries(4) as step_two:  # session, user, category, memberships
+            client.get(reverse("deposit_form", args=[scolarite.pk]))
+        counts.append((len(step_one), len(step_two)))
+    assert counts[0] == counts[1]
