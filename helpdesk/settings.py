@@ -174,6 +174,9 @@ if env.str("ASSISTANCE_SMTP_HOST", default=""):
 else:
     MAILERS = {"default": {"BACKEND": "helpdesk.mail.EmlFileBackend", "OPTIONS": {"file_path": str(MAIL_DIR)}}}
 
+# Action links of mails (approve or refuse a closure, answer a question) expire after this many days.
+ACTION_LINK_DAYS = env.int("ASSISTANCE_ACTION_LINK_DAYS", default=30)
+
 # Celery: tasks run in-process unless CELERY_BROKER_URL names a broker (redis://host:6379/0).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

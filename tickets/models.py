@@ -371,3 +371,28 @@ EVENT_PHRASES = {
     "ticket.invited": _("a invité une personne."),
     "ticket.uninvited": _("a retiré une invitation."),
 }
+
+
+class ActionLink(models.Model):
+    """A link of a mail that opens a ticket with one action's form in front, for one recipient.
+
+    The URL carries a signed token naming this row; the row makes the link work once, expire, and die
+    when the ticket has moved on since the mail was written (its version changed).
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("destinataire")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    ticket_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien d'action")
+        verbose_name_plural = _("liens d'action")
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.action} {self.recipient_id}"

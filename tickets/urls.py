@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import bookmarks, dashboard, deposit, files, pages, ticket
+from tickets.views import bookmarks, dashboard, deposit, files, links, pages, ticket
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -15,4 +15,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *bookmarks.urlpatterns,
     *deposit.urlpatterns,
+    *links.urlpatterns,
 ]
