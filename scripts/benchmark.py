@@ -1,0 +1,130 @@
+"""Server-time benchmark of the busiest pages, on PostgreSQL with 100,000 synthetic tickets.
+
+Usage (from the project folder, PostgreSQL reachable):
+    .venv/bin/python scripts/benchmark.py [--tickets 100000] [--runs 60] [--keep]
+
+It creates a database of its own (``assistance_bench`` on the server of BENCH_DATABASE_URL, by default
+postgres://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo data and the synthetic
+tickets, then times each page through Django's full request handling (middleware, views, templates,
+queries) in this process, and prints the median and the 95th percentile in milliseconds. The
+database is dropped at the end unless --keep is given.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    arguments = parser.parse_args()
+
+    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    bench_url = urlparse(server)._replace(path="/assistance_bench").geturl()
+    import psycopg2
+
+    admin = psycopg2.connect(server)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS assistance_bench")
+        cursor.execute("CREATE DATABASE assistance_bench")
+
+    os.environ.update(
+        DATABASE_URL=bench_url,
+        DJANGO_SETTINGS_MODULE="helpdesk.settings",
+        DJANGO_DEBUG="false",  # DEBUG would keep every query in memory and slow everything down
+        DJANGO_ALLOWED_HOSTS="testserver",
+        CELERY_BROKER_URL="",
+    )
+    import django
+
+    django.setup()
+    try:
+        run(arguments)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not arguments.keep:
+            with admin.cursor() as cursor:
+                cursor.execute("DROP DATABASE IF EXISTS assistance_bench")
+        admin.close()
+
+
+def run(arguments):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from tickets import workflow
+    from tickets.demo import generate_tickets, load_demo_data
+    from tickets.models import Category
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    load_demo_data()
+    generate_tickets(arguments.tickets, seed=1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{arguments.tickets} tickets ready in {time.monotonic() - started:.0f} s")
+
+    User = get_user_model()
+    owner, manager = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
+    category = Category.objects.get(code="02_App_Gestion")
+    ticket = workflow.create_ticket(
+        actor=owner, category=category, subject="Connexion apogee impossible", description="x"
+    )
+    ticket = workflow.take(ticket, actor=manager)
+    for number in range(48):
+        author = owner if number % 2 else manager
+        ticket = workflow.comment(ticket, actor=author, text=f"<p>Échange n°{number}</p>")
+    print(f"ticket n°{ticket.pk} has {ticket.events.count()} history entries")
+
+    as_manager, as_owner = Client(), Client()
+    as_manager.force_login(manager)
+    as_owner.force_login(owner)
+    deposit_url = reverse("deposit_form", args=[category.pk])
+    deposit_data = {"subject": "Bench", "description": "<p>Bench</p>", "scope": "private", "priority": "2"}
+    cases = [
+        ("manager dashboard, first page", lambda: as_manager.get(reverse("dashboard"))),
+        (
+            "manager dashboard, filtered",
+            lambda: as_manager.get(
+                reverse("dashboard"),
+                {"vue": "services", "statut": "ouverts", "categorie": category.pk, "tri": "-derniere_action"},
+            ),
+        ),
+        ("user dashboard", lambda: as_owner.get(reverse("dashboard"))),
+        ("ticket page, 50 history entries", lambda: as_manager.get(reverse("ticket", args=[ticket.pk]))),
+        ("deposit a ticket", lambda: as_owner.post(deposit_url, deposit_data)),
+    ]
+    print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8}  (runs: {arguments.runs})")
+    for name, request in cases:
+        expected = 302 if name.startswith("deposit") else 200
+        for _ in range(3):  # warm-up
+            assert request().status_code == expected, name
+        timings = []
+        for _ in range(arguments.runs):
+            before = time.perf_counter()
+            response = request()
+            timings.append((time.perf_counter() - before) * 1000)
+            assert response.status_code == expected, name
+        timings.sort()
+        p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+        print(f"{name:<34} {statistics.median(timings):>10.1f} {p95:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
