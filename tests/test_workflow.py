@@ -374,3 +374,11 @@ def test_every_status_is_reachable_and_final_statuses_lead_only_back_to_work():
 def test_pairs_of_roles_cover_every_action():
     combos = list(itertools.product(ROLE_ACTIONS, Status, ROLES))
     assert len(combos) == len(ROLE_ACTIONS) * len(Status) * len(ROLES)
+
+
+def test_removing_an_invitation_is_offered_only_when_someone_is_invited(world):
+    ticket = ticket_in(world, FREE)
+    owner = world["people"]["owner"]
+    assert "uninvite" in workflow.available_actions(owner, ticket)
+    Invitation.objects.filter(ticket=ticket).delete()
+    assert "uninvite" not in workflow.available_actions(owner, Ticket.objects.get(pk=ticket.pk))

@@ -56,6 +56,13 @@ def is_invitee(user, ticket):
     return Invitation.objects.filter(ticket=ticket, user=user).exists()
 
 
+def has_invitees(ticket):
+    cached = getattr(ticket, "_invitee_ids", None)
+    if cached is not None:
+        return bool(cached)
+    return Invitation.objects.filter(ticket=ticket).exists()
+
+
 def can_view(user, ticket):
     """Admin, owner, invitee, manager of the ticket's service, or anyone logged in for a public ticket."""
     if not user.is_authenticated:
@@ -202,6 +209,11 @@ def can_change_owner(user, ticket):
 
 def can_invite(user, ticket):
     return is_owner(user, ticket) or is_service_manager(user, ticket)
+
+
+def can_remove_invitations(user, ticket):
+    """Whether "Retirer l'invitation" applies: someone is invited and the user may remove them (or is one)."""
+    return is_invitee(user, ticket) or (can_invite(user, ticket) and has_invitees(ticket))
 
 
 def can_uninvite(user, ticket, invitee):

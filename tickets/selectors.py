@@ -2,10 +2,12 @@
 
 import re
 
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from tickets import permissions
-from tickets.models import Attachment, Event, Invitation
+from tickets.models import Attachment, Bookmark, Event, Follower, Invitation, Ticket
 
 
 def get_ticket_for(user, number):
@@ -52,11 +54,32 @@ OWNER_RECENT_TICKETS = 5
 def ticket_page(user, number):
     """Everything the ticket page shows, in a fixed number of queries whatever the data."""
     ticket = get_ticket_for(user, number)
+    invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
+    # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
+    ticket._invitee_ids = {invitation.user_id for invitation in invitees}
+    personal = (
+        Ticket.objects.filter(pk=ticket.pk)
+        .annotate(
+            follower_count=Coalesce(
+                Subquery(
+                    Follower.objects.filter(ticket=OuterRef("pk"))
+                    .values("ticket")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
+            ),
+            following=Exists(Follower.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
+            bookmarked=Exists(Bookmark.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
+        )
+        .values("follower_count", "following", "bookmarked")
+        .get()
+    )
     return {
         "ticket": ticket,
         "history": list(history_for(user, ticket)),
         "files": list(files_for(user, ticket)),
-        "invitees": list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at")),
+        "invitees": invitees,
         "owner_tickets": list(
             permissions.visible_tickets_for(user)
             .filter(owner_id=ticket.owner_id)
@@ -64,4 +87,5 @@ def ticket_page(user, number):
             .only("pk", "subject", "status", "created_at")
             .order_by("-created_at")[:OWNER_RECENT_TICKETS]
         ),
+        **personal,
     }

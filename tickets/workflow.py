@@ -87,7 +87,7 @@ RIGHTS = {
     "change_scope": permissions.can_edit_properties,
     "change_owner": permissions.can_change_owner,
     "invite": permissions.can_invite,
-    "uninvite": lambda user, ticket: permissions.can_invite(user, ticket) or permissions.is_invitee(user, ticket),
+    "uninvite": permissions.can_remove_invitations,
 }
 
 

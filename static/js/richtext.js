@@ -42,6 +42,8 @@
     }
     editor.className = "rich-text-editor";
     textarea.removeAttribute("name");
+    // A hidden required field would silently stop the form; the server still checks the text.
+    textarea.required = false;
     textarea.hidden = true;
     textarea.id = id + "-source";
     if (label) {

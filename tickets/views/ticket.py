@@ -1,15 +1,41 @@
-"""The ticket page."""
+"""The ticket page and its actions: the ACTIONS menu, one form per action, bookmarks and follows.
 
+GET shows, POST acts: an action's POST calls exactly one workflow function, then goes back to the
+ticket with a message. Forms carry the ticket's version as the person saw it, so that a change made
+meanwhile by someone else is refused with what they typed given back.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from tickets.selectors import get_ticket_for, ticket_page
+from tickets import permissions, services, workflow
+from tickets.forms import ACTION_FORMS, MENU_ORDER
+from tickets.selectors import get_ticket_for, history_for, ticket_page
+
+
+def menu_actions(user, ticket):
+    """The ACTIONS menu: what the user may do on the ticket now, in the guide's order."""
+    allowed = set(workflow.available_actions(user, ticket))
+    entries = []
+    for action in MENU_ORDER:
+        if action in allowed:
+            form_class = ACTION_FORMS[action]
+            entries.append({"action": action, "label": form_class.label_for(user, ticket), "direct": form_class.direct})
+    return entries
 
 
 @login_required
 def ticket_detail(request, number):
-    """The ticket page: title, status, category, owner, manager, history, files, invitees."""
-    return render(request, "tickets/ticket.html", ticket_page(request.user, number))
+    """The ticket page: title, ACTIONS, status, category, owner, manager, history, files, invitees, follows."""
+    context = ticket_page(request.user, number)
+    services.record_view(request.user, context["ticket"])
+    context["actions"] = menu_actions(request.user, context["ticket"])
+    return render(request, "tickets/ticket.html", context)
 
 
 @login_required
@@ -19,5 +45,120 @@ def ticket_access(request):
     return redirect("ticket", number=get_ticket_for(request.user, number).pk)
 
 
-# The ticket page's actions add their routes here.
-urlpatterns = []
+def _posted_version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _refusal(action, ticket):
+    sources, _target = workflow.MOVES[action]
+    if ticket.status not in sources:
+        return _("Cette action n'est pas possible dans l'état actuel du ticket.")
+    return _("Vous n'avez pas le droit de faire cette action sur ce ticket.")
+
+
+def _kept_text(form, error=None):
+    """What the person typed, to give back when the action could not be done."""
+    if error is not None and error.text:
+        return error.text
+    return form.data.get(form.text_field, "") if form.text_field else ""
+
+
+def _action_page(request, ticket, form, *, status=200, error=None, kept_text=""):
+    context = {
+        "ticket": ticket,
+        "action": form.action,
+        "label": form.get_label(),
+        "form": form if status != 403 else None,
+        "error": error,
+        "kept_text": kept_text,
+        "last_entry": history_for(request.user, ticket).order_by("-created_at", "-pk").first(),
+    }
+    response = render(request, "tickets/action_form.html", context, status=status)
+    if request.htmx:
+        # A one-button form of the ticket page landed on this form: the address follows what is shown.
+        response["HX-Push-Url"] = reverse("ticket_action", args=[ticket.pk, form.action])
+    return response
+
+
+def _after_action(request, updated):
+    """Back to the ticket, or home when the action took the ticket out of the person's sight."""
+    if permissions.can_view(request.user, updated):
+        return redirect("ticket", number=updated.pk)
+    return redirect("home")
+
+
+@login_required
+def ticket_action(request, number, action):
+    """One action of the ACTIONS menu: GET shows its form in front of the ticket, POST does it.
+
+    Answers 404 for an unknown action or a ticket the user may not see, 403 (with the reason) for an action
+    the user may not do now, 400 for a form or workflow error and 409 when the ticket changed meanwhile.
+    """
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    ticket = get_ticket_for(request.user, number)
+    if request.method != "POST":
+        form = form_class(ticket=ticket, user=request.user)
+        if not workflow.allows(action, ticket, request.user):
+            return _action_page(request, ticket, form, status=403, error=_refusal(action, ticket))
+        return _action_page(request, ticket, form)
+
+    form = form_class(request.POST, ticket=ticket, user=request.user)
+    current_version = ticket.version
+    shown_version = _posted_version(request)
+    if shown_version != current_version:
+        # Decided before the rights: the change made meanwhile may be what forbids the action now.
+        stale = workflow.StaleTicket(text=_kept_text(form))
+        return _action_page(request, ticket, form, status=409, error=stale.message, kept_text=stale.text)
+    if not workflow.allows(action, ticket, request.user):
+        return _action_page(
+            request, ticket, form, status=403, error=_refusal(action, ticket), kept_text=_kept_text(form)
+        )
+    if not form.is_valid():
+        return _action_page(request, ticket, form, status=400)
+    # The workflow compares it again under the row lock: a change landing after the check above is caught there.
+    ticket.version = shown_version
+    try:
+        updated = form.perform()
+    except workflow.StaleTicket as error:
+        ticket.refresh_from_db()  # the form shown again carries the version that is now current
+        return _action_page(request, ticket, form, status=409, error=error.message, kept_text=_kept_text(form, error))
+    except workflow.WorkflowError as error:
+        return _action_page(request, ticket, form, status=400, error=error.message, kept_text=_kept_text(form, error))
+    messages.success(request, form.success_message)
+    return _after_action(request, updated)
+
+
+@require_POST
+@login_required
+def bookmark(request, number):
+    """Ajouter un signet / Retirer le signet (``on`` = 1 or 0)."""
+    ticket = get_ticket_for(request.user, number)
+    if services.set_bookmark(request.user, ticket, on=request.POST.get("on") == "1"):
+        messages.success(request, _("Le ticket a été ajouté à vos signets."))
+    else:
+        messages.success(request, _("Le ticket a été retiré de vos signets."))
+    return redirect("ticket", number=ticket.pk)
+
+
+@require_POST
+@login_required
+def follow(request, number):
+    """Surveiller / Ne plus surveiller (``on`` = 1 or 0): every notification of the ticket, or none."""
+    ticket = get_ticket_for(request.user, number)
+    if services.set_follow(request.user, ticket, on=request.POST.get("on") == "1"):
+        messages.success(request, _("Vous surveillez ce ticket : vous serez averti de chaque action."))
+    else:
+        messages.success(request, _("Vous ne surveillez plus ce ticket."))
+    return redirect("ticket", number=ticket.pk)
+
+
+urlpatterns = [
+    path("ticket/<int:number>/action/<slug:action>/", ticket_action, name="ticket_action"),
+    path("ticket/<int:number>/signet/", bookmark, name="bookmark"),
+    path("ticket/<int:number>/surveiller/", follow, name="follow"),
+]
