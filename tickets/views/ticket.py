@@ -7,6 +7,7 @@ meanwhile by someone else is refused with what they typed given back.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tickets import permissions, services, workflow
 from tickets.forms import ACTION_FORMS, MENU_ORDER
+from tickets.links import LinkRefused, read_link, use_link
 from tickets.selectors import get_ticket_for, history_for, ticket_page
 
 
@@ -66,8 +68,27 @@ def _kept_text(form, error=None):
     return form.data.get(form.text_field, "") if form.text_field else ""
 
 
+def _mail_link(request, ticket, action):
+    """The mail link the form came from (``lien``), checked for this person, ticket and action; None if none.
+
+    Raises ``LinkRefused`` for a link that is bad, used, expired, someone else's or outdated.
+    """
+    token = request.POST.get("lien") or request.GET.get("lien")
+    if not token:
+        return None
+    link = read_link(token)
+    if link.recipient_id != request.user.pk or link.ticket_id != ticket.pk or link.action != action:
+        raise LinkRefused(_("Ce lien a été envoyé à une autre personne : connectez-vous avec votre propre compte."))
+    return link
+
+
+def _link_refused(request, refused):
+    return render(request, "tickets/link_refused.html", {"reason": refused.reason}, status=410)
+
+
 def _action_page(request, ticket, form, *, status=200, error=None, kept_text=""):
     context = {
+        "link_token": request.POST.get("lien") or request.GET.get("lien") or "",
         "ticket": ticket,
         "action": form.action,
         "label": form.get_label(),
@@ -101,6 +122,10 @@ def ticket_action(request, number, action):
     if form_class is None:
         raise Http404
     ticket = get_ticket_for(request.user, number)
+    try:
+        link = _mail_link(request, ticket, action)
+    except LinkRefused as refused:
+        return _link_refused(request, refused)
     if request.method != "POST":
         form = form_class(ticket=ticket, user=request.user)
         if not workflow.allows(action, ticket, request.user):
@@ -123,7 +148,12 @@ def ticket_action(request, number, action):
     # The workflow compares it again under the row lock: a change landing after the check above is caught there.
     ticket.version = shown_version
     try:
-        updated = form.perform()
+        with transaction.atomic():
+            updated = form.perform()
+            if link is not None:
+                use_link(link)  # once: a second use rolls the action back
+    except LinkRefused as refused:
+        return _link_refused(request, refused)
     except workflow.StaleTicket as error:
         ticket.refresh_from_db()  # the form shown again carries the version that is now current
         return _action_page(request, ticket, form, status=409, error=error.message, kept_text=_kept_text(form, error))
