@@ -12,6 +12,24 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # The in-memory SQLite test database is one connection shared with the live server: requests
+        # served at the same time from several threads would trip over it. One request at a time.
+        from django.core.servers.basehttp import WSGIServer
+        from django.test.testcases import LiveServerThread
+
+        class OneRequestAtATime(WSGIServer):
+            def __init__(self, *args, connections_override=None, **kwargs):
+                # The live server's thread already uses the overridden connections.
+                super().__init__(*args, **kwargs)
+
+        LiveServerThread.server_class = OneRequestAtATime
+
+
 # Playwright's synchronous API runs an event loop in the test's thread; the live server and
 # the test's own database calls are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,412 @@
+"""Reads of the personal lists: the Tableau de bord (views, counts, filters, sorting, unread marks) and
+Signets/Historique.
+
+Every function here costs a fixed number of queries whatever the number of tickets: rows come with their
+owner, manager, category and service joined, and the unread mark is a subquery, never a query per row.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from tickets import permissions
+from tickets.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Bookmark,
+    Category,
+    Follower,
+    Invitation,
+    Service,
+    Status,
+    Ticket,
+    View,
+)
+from tickets.services import RECENT_VIEWS
+
+PER_PAGE = 25
+
+# The dashboard's views, in the order of their tabs. Managers see theirs first: that is their work.
+USER_VIEWS = {
+    "mes": _("Mes tickets"),
+    "invites": _("Mes invitations"),
+    "surveilles": _("Surveillés"),
+    "tous": _("Tous"),
+}
+MANAGER_VIEWS = {
+    "libres": _("Libres"),
+    "miens": _("Pris en charge par moi"),
+    "libres_ou_miens": _("Libres ou pris en charge par moi"),
+    "services": _("Mes services"),
+}
+USER_DEFAULT_VIEW = "mes"
+MANAGER_DEFAULT_VIEW = "miens"
+
+# Views whose own condition already implies that the user may see the ticket: their lists skip the
+# visibility predicate, whose OR over four branches would keep the database from using its indexes.
+SELF_VISIBLE_VIEWS = frozenset({"mes", "invites", "libres", "miens", "libres_ou_miens", "services"})
+
+STATUS_FILTERS = {
+    "ouverts": (_("Ouverts"), OPEN_STATUSES | {Status.CLOSURE_REQUESTED}),
+    "clos": (_("Clos"), FINAL_STATUSES),
+    "tous": (_("Tous"), None),
+}
+DEFAULT_STATUS_FILTER = "ouverts"
+NO_MANAGER = "aucun"
+
+# The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
+STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
+    default=Value(len(Status.values)),
+    output_field=IntegerField(),
+)
+SORT_KEYS = {
+    "numero": ("pk",),
+    "sujet": (Lower("subject"), "pk"),
+    "statut": (STATUS_ORDER, "pk"),
+    "derniere_action": ("last_action_at", "pk"),
+    "creation": ("created_at", "pk"),
+}
+SORT_CHOICES = {
+    "-derniere_action": _("Dernière action, la plus récente d'abord"),
+    "derniere_action": _("Dernière action, la plus ancienne d'abord"),
+    "-numero": _("N°, décroissant"),
+    "numero": _("N°, croissant"),
+    "sujet": _("Sujet, de A à Z"),
+    "-sujet": _("Sujet, de Z à A"),
+    "statut": _("Statut, dans l'ordre du traitement"),
+    "-statut": _("Statut, dans l'ordre inverse du traitement"),
+    "-creation": _("Création, la plus récente d'abord"),
+    "creation": _("Création, la plus ancienne d'abord"),
+}
+DEFAULT_SORT = "-derniere_action"
+# The direction a column header sorts in first: dates and numbers newest first, text from A.
+FIRST_DIRECTION = {"numero": "-numero", "sujet": "sujet", "statut": "statut", "derniere_action": "-derniere_action"}
+
+# What a list row shows, and nothing more: the description and the people's other fields stay in the database.
+PERSON_FIELDS = ("username", "first_name", "last_name", "display_name")
+ROW_FIELDS = (
+    "subject",
+    "status",
+    "created_at",
+    "last_action_at",
+    "owner",
+    *(f"owner__{name}" for name in PERSON_FIELDS),
+    "manager",
+    *(f"manager__{name}" for name in PERSON_FIELDS),
+    "category",
+    "category__code",
+    "category__label",
+    "category__short_label",
+    "service",
+    "service__label",
+)
+
+
+# The views and what they hold.
+
+
+def managed_service_ids(user):
+    """The ids of the services whose tickets the user handles; ``None`` for an admin, who handles them all."""
+    if user.is_superuser:
+        return None
+    return sorted(permissions.memberships_of(user))
+
+
+def dashboard_views_for(user):
+    """The views the user may choose, as ``{key: label}`` in the order of the tabs."""
+    if permissions.is_manager(user):
+        return {**MANAGER_VIEWS, **USER_VIEWS}
+    return dict(USER_VIEWS)
+
+
+def default_view_for(user):
+    return MANAGER_DEFAULT_VIEW if permissions.is_manager(user) else USER_DEFAULT_VIEW
+
+
+def view_conditions(user):
+    """Each view as a condition on the tickets the user may see."""
+    service_ids = managed_service_ids(user)
+    in_my_services = Q() if service_ids is None else Q(service_id__in=service_ids)
+    return {
+        "mes": Q(owner=user),
+        "invites": Q(pk__in=Invitation.objects.filter(user=user).values("ticket_id")),
+        "surveilles": Q(pk__in=Follower.objects.filter(user=user).values("ticket_id")),
+        "tous": Q(),
+        "libres": in_my_services & Q(status=Status.FREE),
+        "miens": in_my_services & Q(manager=user),
+        "libres_ou_miens": in_my_services & (Q(status=Status.FREE) | Q(manager=user)),
+        "services": in_my_services,
+    }
+
+
+def dashboard_queryset(user, view):
+    """The tickets of one view of the dashboard (a key of ``dashboard_views_for``), unfiltered and unsorted."""
+    condition = view_conditions(user).get(view)
+    if condition is None or view not in dashboard_views_for(user):
+        return Ticket.objects.none()
+    base = Ticket.objects.all() if view in SELF_VISIBLE_VIEWS else permissions.visible_tickets_for(user)
+    return base.filter(condition)
+
+
+# Filters and sorting, from the query string.
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters offer: empty for users, who only filter by status."""
+
+    services: list = field(default_factory=list)
+    categories: list = field(default_factory=list)  # [(service label, [(id, label, subtree ids)])]
+    managers: list = field(default_factory=list)
+
+    @property
+    def service_ids(self):
+        return {service.pk for service in self.services}
+
+    @property
+    def category_subtrees(self):
+        return {pk: subtree for _label, options in self.categories for pk, _name, subtree in options}
+
+    @property
+    def manager_ids(self):
+        return {person.pk for person in self.managers}
+
+
+def filter_choices(user):
+    """The services, categories and managers a manager may filter by: those of their services (all of
+    them for an admin). Three queries, whatever their number."""
+    if not permissions.is_manager(user):
+        return FilterChoices()
+    service_ids = managed_service_ids(user)
+    services = Service.objects.only("pk", "label").order_by("label")
+    categories = (
+        Category.objects.select_related("service")
+        .only("pk", "path", "depth", "code", "label", "short_label", "service", "service__label")
+        .order_by("service__label", "path")
+    )
+    managers = get_user_model().objects.only("pk", *PERSON_FIELDS).order_by("last_name", "first_name", "username")
+    if service_ids is None:
+        managers = managers.filter(memberships__isnull=False)
+    else:
+        services = services.filter(pk__in=service_ids)
+        categories = categories.filter(service_id__in=service_ids)
+        managers = managers.filter(memberships__service_id__in=service_ids)
+    return FilterChoices(
+        services=list(services),
+        categories=_category_groups(list(categories)),
+        managers=list(managers.distinct()),
+    )
+
+
+def _category_groups(categories):
+    # A category stands for its whole subtree: filtering by "Polytech Nancy" finds its sub-categories' tickets.
+    groups = {}
+    for category in categories:
+        subtree = [other.pk for other in categories if other.path.startswith(category.path)]
+        label = "– " * (category.depth - 1) + category.short_title
+        groups.setdefault(category.service.label, []).append((category.pk, label, subtree))
+    return list(groups.items())
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """The dashboard's query string, validated: anything unknown falls back to its default."""
+
+    view: str
+    status: str = DEFAULT_STATUS_FILTER
+    service: int | None = None
+    category: int | None = None
+    manager: int | str | None = None
+    sort: str = DEFAULT_SORT
+    page: str = "1"
+
+    def params(self):
+        """The query string's values that differ from the defaults, for links that keep them."""
+        values = {
+            "vue": self.view,
+            "statut": self.status if self.status != DEFAULT_STATUS_FILTER else None,
+            "service": self.service,
+            "categorie": self.category,
+            "gestionnaire": self.manager,
+            "tri": self.sort if self.sort != DEFAULT_SORT else None,
+        }
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+
+def _known_id(value, known):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number in known else None
+
+
+def clean_query(user, data, choices):
+    """Reads the dashboard's GET parameters; a value that is not offered to this user is dropped."""
+    view = data.get("vue")
+    if view not in dashboard_views_for(user):
+        view = default_view_for(user)
+    status = data.get("statut")
+    if status not in STATUS_FILTERS:
+        status = DEFAULT_STATUS_FILTER
+    manager = data.get("gestionnaire")
+    if manager != NO_MANAGER or not permissions.is_manager(user):
+        manager = _known_id(manager, choices.manager_ids)
+    sort = data.get("tri")
+    if sort not in SORT_CHOICES:
+        sort = DEFAULT_SORT
+    return DashboardQuery(
+        view=view,
+        status=status,
+        service=_known_id(data.get("service"), choices.service_ids),
+        category=_known_id(data.get("categorie"), choices.category_subtrees),
+        manager=manager,
+        sort=sort,
+        page=str(data.get("page", "1"))[:20],
+    )
+
+
+def filter_tickets(queryset, query, choices):
+    """Applies the status, service, category and manager filters of ``query``."""
+    statuses = STATUS_FILTERS[query.status][1]
+    if statuses is not None:
+        queryset = queryset.filter(status__in=sorted(statuses))
+    if query.service is not None:
+        queryset = queryset.filter(service_id=query.service)
+    if query.category is not None:
+        queryset = queryset.filter(category_id__in=choices.category_subtrees[query.category])
+    if query.manager == NO_MANAGER:
+        queryset = queryset.filter(manager__isnull=True)
+    elif query.manager is not None:
+        queryset = queryset.filter(manager_id=query.manager)
+    return queryset
+
+
+def sort_tickets(queryset, sort):
+    """Orders by one of ``SORT_CHOICES``; the ticket number breaks ties so that pages never overlap."""
+    descending = sort.startswith("-")
+    keys = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["derniere_action"])
+    order = []
+    for key in keys:
+        if isinstance(key, str):
+            order.append(f"-{key}" if descending else key)
+        else:
+            order.append(key.desc() if descending else key.asc())
+    return queryset.order_by(*order)
+
+
+def sort_columns(sort):
+    """For each sortable column: the ``tri`` its header links to, and its ``aria-sort`` state."""
+    columns = {}
+    for key, first in FIRST_DIRECTION.items():
+        if sort == key:
+            columns[key] = {"next": f"-{key}", "aria": "ascending"}
+        elif sort == f"-{key}":
+            columns[key] = {"next": key, "aria": "descending"}
+        else:
+            columns[key] = {"next": first, "aria": ""}
+    return columns
+
+
+def counts_for(user, query=None, choices=None):
+    """How many tickets each view holds under the filters of ``query``: one aggregate query."""
+    base = permissions.visible_tickets_for(user)
+    if query is not None:
+        base = filter_tickets(base, query, choices or FilterChoices())
+    conditions = view_conditions(user)
+    aggregates = {
+        key: Count("pk", filter=conditions[key]) if conditions[key] else Count("pk")
+        for key in dashboard_views_for(user)
+    }
+    return base.aggregate(**aggregates)
+
+
+# Rows.
+
+
+def ticket_rows(queryset, user):
+    """The tickets with what a list row shows, and ``unread``: the user never opened the ticket, or
+    opened it before its last action."""
+    seen_since = View.objects.filter(user=user, ticket=OuterRef("pk"), created_at__gte=OuterRef("last_action_at"))
+    return (
+        queryset.select_related("owner", "manager", "category", "service")
+        .only(*ROW_FIELDS)
+        .annotate(unread=~Exists(seen_since))
+    )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that the tab counts' aggregate spares a second COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    count: int
+
+
+def dashboard_page(user, data):
+    """Everything the Tableau de bord shows for the GET parameters ``data``."""
+    choices = filter_choices(user)
+    query = clean_query(user, data, choices)
+    counts = counts_for(user, query, choices)
+    tickets = sort_tickets(filter_tickets(dashboard_queryset(user, query.view), query, choices), query.sort)
+    total = counts[query.view]
+    if not total:
+        tickets = tickets.none()
+    page = CountedPaginator(ticket_rows(tickets, user), PER_PAGE, count=total).get_page(query.page)
+    return {
+        "query": query,
+        "params": query.params(),
+        "tabs": [Tab(key, label, counts[key]) for key, label in dashboard_views_for(user).items()],
+        "choices": choices,
+        "status_filters": {key: label for key, (label, _statuses) in STATUS_FILTERS.items()},
+        "sort_choices": SORT_CHOICES,
+        "sorting": sort_columns(query.sort),
+        "page_obj": page,
+        "no_manager": NO_MANAGER,
+    }
+
+
+# Signets/Historique.
+
+
+def bookmarked_tickets(user):
+    """The user's bookmarks that they may still see, newest bookmark first."""
+    bookmarks = Bookmark.objects.filter(user=user)
+    bookmarked_at = bookmarks.filter(ticket=OuterRef("pk")).values("created_at")[:1]
+    return (
+        ticket_rows(permissions.visible_tickets_for(user).filter(pk__in=bookmarks.values("ticket_id")), user)
+        .annotate(bookmarked_at=Subquery(bookmarked_at))
+        .order_by("-bookmarked_at", "-pk")
+    )
+
+
+def recently_viewed_tickets(user, limit=RECENT_VIEWS):
+    """The last tickets the user opened and may still see, most recent first."""
+    views = View.objects.filter(user=user)
+    viewed_at = views.filter(ticket=OuterRef("pk")).values("created_at")[:1]
+    return list(
+        ticket_rows(permissions.visible_tickets_for(user).filter(pk__in=views.values("ticket_id")), user)
+        .annotate(viewed_at=Subquery(viewed_at))
+        .order_by("-viewed_at", "-pk")[:limit]
+    )
+
+
+def bookmarks_page(user, page_number):
+    """Everything Signets/Historique shows: a page of bookmarks and the recent history."""
+    return {
+        "bookmarks": Paginator(bookmarked_tickets(user), PER_PAGE).get_page(page_number),
+        "history": recently_viewed_tickets(user),
+        "history_limit": RECENT_VIEWS,
+    }
