@@ -31,3 +31,23 @@ class User(AbstractUser):
 
     def __str__(self):
         return f"{self.name} ({self.username})"
+
+
+class CASSession(models.Model):
+    """A portal session opened with a CAS service ticket, so that CAS single logout can end it.
+
+    CAS names the session to end by its ticket: the ticket is kept as a digest, enough to
+    recognise it and of no use to anyone who reads the table.
+    """
+
+    ticket_digest = models.CharField(_("empreinte du ticket"), max_length=64, unique=True)
+    session_key = models.CharField(_("clé de session"), max_length=40, db_index=True)
+    created = models.DateTimeField(_("ouverte le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session CAS")
+        verbose_name_plural = _("sessions CAS")
+
+    def __str__(self):
+        # Not the session key: whoever reads a log line must not be able to take the session.
+        return f"CAS session {self.pk}"

@@ -6,6 +6,7 @@ off and requires a secret key and the allowed hosts.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -49,7 +50,9 @@ INSTALLED_APPS = [
     "treebeard",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "accounts",
+    "accounts.cas",
     "tickets",
 ]
 
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.context_processors.portal",
+                "accounts.context_processors.login_options",
                 "tickets.menu.menu",
             ],
         },
@@ -113,13 +117,46 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 # Local accounts (people outside the ENT): login by login name or mail, verified mail.
+# ASSISTANCE_LOCAL_ACCOUNTS=false leaves the ENT (CAS) as the only way in.
+LOCAL_ACCOUNTS = env.bool("ASSISTANCE_LOCAL_ACCOUNTS", default=True)
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_ALLOW_REGISTRATION = env.bool("ASSISTANCE_LOCAL_SIGNUP", default=True)
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ALLOW_REGISTRATION = LOCAL_ACCOUNTS and env.bool("ASSISTANCE_LOCAL_SIGNUP", default=True)
+ACCOUNT_ADAPTER = "accounts.cas.adapter.CASAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Assistance] "
+# Failed logins: five in five minutes from one address, and five for one login name.
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+if not LOCAL_ACCOUNTS:
+    # allauth's switch for "no local login": no password form, no sign-up, no password reset.
+    SOCIALACCOUNT_ONLY = True
+    ACCOUNT_EMAIL_VERIFICATION = "none"
+
+# ENT login through the university's CAS server (accounts/cas/). The demo runs its own CAS server
+# on ASSISTANCE_CAS_PORT; in production the ENT login is there once ASSISTANCE_CAS_SERVER_URL is set.
+CAS_DEMO_PORT = env.int("ASSISTANCE_CAS_PORT", default=8001)
+CAS_SERVER_URL = env.str(
+    "ASSISTANCE_CAS_SERVER_URL", default="" if PRODUCTION else f"http://127.0.0.1:{CAS_DEMO_PORT}/"
+)
+CAS_VERSION = env.int("ASSISTANCE_CAS_VERSION", default=3)
+if CAS_VERSION not in {2, 3}:
+    raise ImproperlyConfigured("ASSISTANCE_CAS_VERSION must be 2 or 3.")
+CAS_TIMEOUT = env.float("ASSISTANCE_CAS_TIMEOUT", default=10)
+# The CAS attributes that fill the user's fields; all attributes are kept in User.attributes too.
+CAS_ATTRIBUTES = {
+    "display_name": env.str("ASSISTANCE_CAS_ATTRIBUTE_DISPLAY_NAME", default="displayName"),
+    "first_name": env.str("ASSISTANCE_CAS_ATTRIBUTE_FIRST_NAME", default="givenName"),
+    "last_name": env.str("ASSISTANCE_CAS_ATTRIBUTE_LAST_NAME", default="sn"),
+    "email": env.str("ASSISTANCE_CAS_ATTRIBUTE_EMAIL", default="mail"),
+    "affiliation": env.str("ASSISTANCE_CAS_ATTRIBUTE_AFFILIATION", default="eduPersonAffiliation"),
+}
+# The ENT vouches for its people and their addresses: no mail to confirm before a first login.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+if not CAS_SERVER_URL and not LOCAL_ACCOUNTS:
+    raise ImproperlyConfigured(
+        "ASSISTANCE_LOCAL_ACCOUNTS is off and ASSISTANCE_CAS_SERVER_URL is empty: nobody could log in."
+    )
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -172,10 +209,31 @@ if env.str("ASSISTANCE_SMTP_HOST", default=""):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "helpdesk.mail.EmlFileBackend", "OPTIONS": {"file_path": str(MAIL_DIR)}}}
+    MAILERS = {
+        "default": {
+            # Another backend taking the same options may stand in (the delivery tests slow it down).
+            "BACKEND": env.str("ASSISTANCE_MAIL_BACKEND", default="helpdesk.mail.EmlFileBackend"),
+            "OPTIONS": {"file_path": str(MAIL_DIR)},
+        }
+    }
 
 # Action links of mails (approve or refuse a closure, answer a question) expire after this many days.
 ACTION_LINK_DAYS = env.int("ASSISTANCE_ACTION_LINK_DAYS", default=30)
+
+# Mail notifications (tickets.mail): the portal's address as the mails link it, no trailing slash.
+SITE_URL = env.str("ASSISTANCE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Actions on one ticket this many seconds apart go to a recipient in one mail; 0 sends one mail per action.
+# A grouped mail is sent by a worker once its time has come (in-process, only the sweep sends it).
+MAIL_GROUP_SECONDS = env.int("ASSISTANCE_MAIL_GROUP_SECONDS", default=0)
+# Tries after the first failure, and the wait before the first retry (doubled at each try, at most an hour).
+MAIL_MAX_RETRIES = env.int("ASSISTANCE_MAIL_MAX_RETRIES", default=5)
+MAIL_RETRY_SECONDS = env.int("ASSISTANCE_MAIL_RETRY_SECONDS", default=30)
+# The sweep re-queues a mail still waiting this many seconds after it was due (its task got lost), and
+# one left "sending" for this many minutes (its worker died). The latter must exceed the SMTP timeout.
+MAIL_SWEEP_GRACE_SECONDS = env.int("ASSISTANCE_MAIL_SWEEP_GRACE_SECONDS", default=60)
+MAIL_ABANDONED_AFTER_MINUTES = env.int("ASSISTANCE_MAIL_ABANDONED_AFTER_MINUTES", default=15)
+# The Celery queue of mail delivery; empty: Celery's default queue.
+MAIL_QUEUE = env.str("ASSISTANCE_MAIL_QUEUE", default="")
 
 # Celery: tasks run in-process unless CELERY_BROKER_URL names a broker (redis://host:6379/0).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -184,6 +242,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# An action queues its mail after commit, in the request: a broker that is down must cost a second at
+# most, not the default retries; the mail stays in the outbox for the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 SESSION_COOKIE_NAME = "assistance_sessionid"
 LANGUAGE_COOKIE_NAME = "assistance_language"
@@ -205,6 +267,10 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if CAS_SERVER_URL:
+    # Logging out through the ENT is a form whose redirect ends on the CAS server: form-action
+    # covers a form's redirects too.
+    SECURE_CSP["form-action"].append("{0.scheme}://{0.netloc}".format(urlsplit(CAS_SERVER_URL)))
 
 if PRODUCTION:
     # Static files are served by the portal itself, compressed and cached for ever by their hash.

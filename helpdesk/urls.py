@@ -1,12 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from accounts.cas import views as cas_views
 
 urlpatterns = [
     path("", include("tickets.urls")),
     path("preferences/", account_views.preferences, name="preferences"),
     path("langue/", account_views.set_language, name="set_language"),
+    # allauth brings the ENT login's URLs in with its own (accounts/cas/urls.py), as for any provider.
     path("comptes/", include("allauth.urls")),
     path("administration/", admin.site.urls),
 ]
+
+if not settings.LOCAL_ACCOUNTS:
+    # The ENT is the only way in: the login page, and every link to it, goes straight to CAS.
+    urlpatterns.insert(0, path("comptes/login/", cas_views.login))

@@ -86,5 +86,29 @@ ensure_gettext() {
     command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || apt_install gettext
 }
 
+ensure_cas_venv() {
+    # The demo CAS server (django-cas-server, cas_server/) supports Django below 5.3 only, while the
+    # portal runs on Django 6: it gets a virtual environment of its own, .venv-cas.
+    local cas_venv="$ROOT/.venv-cas" python stamp wanted
+    if [ ! -x "$cas_venv/bin/python" ] || ! python_is_suitable "$cas_venv/bin/python"; then
+        python="$(find_python)" || die "Python 3.12 or newer is required for the demo CAS server and none was found."
+        # The portal's .venv comes first in PATH: build on the interpreter beneath it, not on it.
+        python="$("$python" -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')"
+        say "Creating .venv-cas (the demo CAS server) with $python ($("$python" --version))"
+        rm -rf "$cas_venv"
+        "$python" -m venv "$cas_venv" || die "could not create a virtual environment with $python (Debian: apt-get install python3-venv)."
+    fi
+    # Keeps the environment out of Git and of ruff, whatever the Python that made it.
+    [ -f "$cas_venv/.gitignore" ] || echo '*' > "$cas_venv/.gitignore"
+    stamp="$cas_venv/.requirements.sha256"
+    wanted="$(sha256sum < cas_server/requirements.txt | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+        say "Installing the demo CAS server's packages into .venv-cas"
+        "$cas_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r cas_server/requirements.txt \
+            || die "pip could not install the demo CAS server's requirements (see above)."
+        echo "$wanted" > "$stamp"
+    fi
+}
+
 ensure_venv
 export PATH="$VENV/bin:$PATH"

@@ -382,3 +382,9 @@ def test_removing_an_invitation_is_offered_only_when_someone_is_invited(world):
     assert "uninvite" in workflow.available_actions(owner, ticket)
     Invitation.objects.filter(ticket=ticket).delete()
     assert "uninvite" not in workflow.available_actions(owner, Ticket.objects.get(pk=ticket.pk))
+
+
+def test_the_scheduler_recalls_a_postponed_ticket(world):
+    recalled = workflow.recall(ticket_in(world, POSTPONED), actor=None)
+    assert recalled.status == IN_PROGRESS
+    assert recalled.events.get().actor is None

@@ -169,8 +169,7 @@ def _perform(
         sources, _target = MOVES[action]
         if locked.status not in sources:
             raise WorkflowError(_("Cette action n'est pas possible dans l'état actuel du ticket."), text=text)
-        allowed = right(locked) if right else RIGHTS[action](actor, locked)
-        if actor is not None and not allowed:
+        if actor is not None and not (right(locked) if right else RIGHTS[action](actor, locked)):
             raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce ticket."), text=text)
         if actor is not None and scope not in permissions.writable_scopes(actor, locked):
             raise WorkflowError(_("Cette visibilité n'est pas permise ici."), text=text)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.cas.demo_server import start_for_demo
+
 
 class Command(BaseCommand):
     help = "Migrates, loads the demo data and runs the portal until interrupted."
@@ -21,5 +23,10 @@ class Command(BaseCommand):
         mailer = settings.MAILERS["default"]
         mailbox = mailer["OPTIONS"].get("file_path") or f"the SMTP server {mailer['OPTIONS'].get('host')}"
         self.stdout.write(f"Mail is written as .eml files into {mailbox}")
+        cas_server = start_for_demo(self.stdout)
         self.stdout.write("Press Ctrl+C to stop.")
-        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
+        finally:
+            if cas_server:
+                cas_server.stop()

@@ -1,0 +1,333 @@
+"""ENT login through CAS, against the real demo CAS server over HTTP (tests/cas_support.py)."""
+
+import importlib
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from django.urls import clear_url_caches, reverse
+
+from accounts.models import CASSession
+from tests.cas_support import CASBrowser, cas_accounts, cas_server, free_port, path_of  # noqa: F401
+
+PORTAL_HOST = "127.0.0.1"  # a service the demo CAS server accepts, as testserver is not
+User = get_user_model()
+
+
+@pytest.fixture
+def cas(settings, cas_server):  # noqa: F811
+    settings.CAS_SERVER_URL = cas_server.url
+    return cas_server
+
+
+@pytest.fixture
+def portal(db):
+    return Client(HTTP_HOST=PORTAL_HOST)
+
+
+def log_in_through_cas(portal, username="seclier5", *, next_url=None, browser=None):
+    """The whole way: the portal's login, the CAS form, back to the portal's callback with a ticket."""
+    response = portal.get(reverse("cas_login"), {"next": next_url} if next_url else {})
+    assert response.status_code == 302
+    back = (browser or CASBrowser()).log_in(response["Location"], username)
+    return back, portal.get(path_of(back))
+
+
+def greeting(portal):
+    return portal.get(reverse("home")).content.decode()
+
+
+def test_home_page_offers_the_ent_login(client, db, cas):
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Connexion Université de Lorraine" in page
+    assert reverse("cas_login") in page
+
+
+def test_login_sends_to_cas_with_the_callback_as_service(portal, cas):
+    response = portal.get(reverse("cas_login"), {"next": "/aide/"})
+
+    assert response["Location"] == (
+        f"{cas.url}login?service=http%3A%2F%2F127.0.0.1%2Fcomptes%2Fcas%2Fcallback%2F%3Fnext%3D%252Faide%252F"
+    )
+
+
+def test_first_login_creates_the_user_from_the_attributes(portal, cas):
+    _, response = log_in_through_cas(portal)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    user = User.objects.get(username="seclier5")
+    assert str(user) == "Benjamin Seclier (seclier5)"
+    assert (user.first_name, user.last_name, user.display_name) == ("Benjamin", "Seclier", "Benjamin Seclier")
+    assert (user.email, user.affiliation) == ("benjamin.seclier@univ-lorraine.fr", "staff")
+    assert user.attributes["supannEtablissement"] == "{UAI}0542493S"
+    assert "authenticationDate" not in user.attributes
+    assert not user.has_usable_password()
+    assert EmailAddress.objects.get(user=user).verified
+    assert SocialAccount.objects.get(user=user).provider == "cas"
+    assert "Bonjour, Benjamin Seclier" in greeting(portal)
+
+
+def test_a_later_login_updates_what_changed(portal, cas, cas_accounts):  # noqa: F811
+    log_in_through_cas(portal)
+    cas_accounts.set_attribute("seclier5", "displayName", "Benjamin Seclier-Martin")
+    cas_accounts.set_attribute("seclier5", "eduPersonAffiliation", ["faculty", "member"])
+
+    log_in_through_cas(Client(HTTP_HOST=PORTAL_HOST))
+
+    user = User.objects.get(username="seclier5")
+    assert str(user) == "Benjamin Seclier-Martin (seclier5)"
+    assert user.affiliation == "faculty"
+    assert user.attributes["eduPersonAffiliation"] == ["faculty", "member"]
+    assert SocialAccount.objects.get(user=user).extra_data["displayName"] == "Benjamin Seclier-Martin"
+
+
+def test_an_existing_user_with_the_same_verified_address_is_the_same_person(portal, cas, make_user):
+    existing = make_user("seclier5", first_name="Benjamin", last_name="Seclier")
+    EmailAddress.objects.filter(user=existing).update(email="benjamin.seclier@univ-lorraine.fr")
+
+    log_in_through_cas(portal)
+
+    assert User.objects.get(username="seclier5").pk == existing.pk
+    assert SocialAccount.objects.get(uid="seclier5").user == existing
+
+
+def test_a_local_account_holding_the_login_is_not_taken_over(portal, cas, make_user):
+    make_user("seclier5", first_name="Quelqu'un", last_name="Dautre")
+
+    _, response = log_in_through_cas(portal)
+
+    assert response.status_code == 409
+    assert "Connexion impossible" in response.text
+    assert "seclier5" in response.text
+    assert "Bonjour" not in greeting(portal)
+
+
+def test_a_person_already_logged_in_to_the_ent_is_not_asked_again(portal, cas):
+    browser = CASBrowser()
+    log_in_through_cas(portal, browser=browser)
+    elsewhere = Client(HTTP_HOST=PORTAL_HOST)
+
+    to_cas = elsewhere.get(reverse("cas_login"))
+    back = browser.session.get(to_cas["Location"], allow_redirects=False, timeout=10)
+
+    assert back.status_code == 302  # no login form: straight back with a ticket
+    assert elsewhere.get(path_of(back.headers["Location"]))["Location"] == reverse("home")
+    assert "Bonjour, Benjamin Seclier" in greeting(elsewhere)
+
+
+def test_a_ticket_that_does_not_validate_shows_the_error_page(portal, cas):
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-not-a-ticket-of-this-server"})
+
+    assert response.status_code == 403
+    assert "Connexion impossible" in response.text
+    assert "invalide, a expiré ou a déjà été utilisé" in response.text
+    assert "Bonjour" not in greeting(portal)
+
+
+def test_a_replayed_ticket_shows_the_error_page(portal, cas):
+    back, _ = log_in_through_cas(portal)
+    someone_else = Client(HTTP_HOST=PORTAL_HOST)
+
+    response = someone_else.get(path_of(back))
+
+    assert response.status_code == 403
+    assert "déjà été utilisé" in response.text
+    assert "Bonjour" not in greeting(someone_else)
+
+
+def test_a_callback_without_ticket_shows_the_error_page(portal, cas):
+    response = portal.get(reverse("cas_callback"))
+
+    assert response.status_code == 400
+    assert "aucun ticket" in response.text
+
+
+def test_a_stopped_cas_server_shows_a_clear_page(portal, settings):
+    settings.CAS_SERVER_URL = f"http://127.0.0.1:{free_port()}/"
+
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123"})
+
+    assert response.status_code == 503
+    assert "ne répond pas" in response.text
+
+
+def test_an_answer_that_is_not_cas_shows_a_clear_page(portal, settings, cas):
+    settings.CAS_SERVER_URL = f"{cas.url}pas-un-serveur-cas/"
+
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123"})
+
+    assert response.status_code == 502
+    assert "Connexion impossible" in response.text
+
+
+def test_next_is_kept_through_cas(portal, cas):
+    _, response = log_in_through_cas(portal, next_url=reverse("help"))
+
+    assert response["Location"] == reverse("help")
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/", "http://127.0.0.2/"])
+def test_next_to_another_site_is_ignored(portal, cas, elsewhere):
+    response = portal.get(reverse("cas_login"), {"next": elsewhere})
+    assert "evil" not in response["Location"] and "127.0.0.2" not in response["Location"]
+
+    # The same with a service URL made by hand: the ticket validates, `next` is still not followed.
+    callback = f"http://{PORTAL_HOST}{reverse('cas_callback')}?" + urlencode({"next": elsewhere})
+    login_url = f"{cas.url}login?" + urlencode({"service": callback})
+    back = CASBrowser().log_in(login_url, "seclier5")
+    response = portal.get(path_of(back))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert "Bonjour, Benjamin Seclier" in greeting(portal)
+
+
+def test_cas_protocol_2(portal, cas, settings):
+    settings.CAS_VERSION = 2
+
+    _, response = log_in_through_cas(portal, "gest-scol")
+
+    assert response["Location"] == reverse("home")
+    assert User.objects.get(username="gest-scol").display_name == "Sophie Lambert"
+
+
+def test_logout_also_logs_out_of_cas(portal, cas):
+    log_in_through_cas(portal)
+
+    response = portal.post(reverse("account_logout"))
+
+    assert response["Location"] == f"{cas.url}logout?service=http%3A%2F%2F127.0.0.1%2F"
+    assert "Bonjour" not in greeting(portal)
+    assert not CASSession.objects.exists()
+
+
+def test_logout_of_a_local_account_stays_on_the_portal(portal, cas, user):
+    portal.force_login(user)
+
+    response = portal.post(reverse("account_logout"))
+
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_single_logout_ends_the_matching_session_and_no_other(live_server, cas):
+    """Two browsers logged in as the same person; CAS logs one out and tells the portal."""
+    first, second = requests.Session(), requests.Session()
+    for browser in (first, second):
+        login = browser.get(f"{live_server.url}{reverse('cas_login')}", allow_redirects=False, timeout=10)
+        back = CASBrowser(browser).log_in(login.headers["Location"], "seclier5")
+        browser.get(back, timeout=30)
+        assert "Bonjour, Benjamin Seclier" in browser.get(live_server.url, timeout=10).text
+    assert CASSession.objects.count() == 2
+
+    first.get(f"{cas.url}logout", timeout=30)  # the CAS server posts its logoutRequest to the portal
+
+    assert "Bonjour" not in first.get(live_server.url, timeout=10).text
+    assert "Bonjour, Benjamin Seclier" in second.get(live_server.url, timeout=10).text
+    assert CASSession.objects.count() == 1
+
+
+def test_single_logout_accepts_only_a_logout_request(cas, user):
+    browser = Client(HTTP_HOST=PORTAL_HOST, enforce_csrf_checks=True)
+    browser.force_login(user)
+    callback = reverse("cas_callback")
+
+    assert browser.post(callback, {}).status_code == 400
+    assert browser.post(callback, {"logoutRequest": "<not-xml"}).status_code == 400
+    assert browser.post(callback, {"logoutRequest": "<samlp:Other xmlns:samlp='x'/>"}).status_code == 400
+    assert browser.put(callback).status_code == 405
+    unknown = (
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="1" Version="2.0">'
+        "<samlp:SessionIndex>ST-unknown</samlp:SessionIndex></samlp:LogoutRequest>"
+    )
+    assert browser.post(callback, {"logoutRequest": unknown}).status_code == 200
+    assert "Bonjour" in greeting(browser)
+
+
+# Local accounts, beside the ENT login.
+
+
+def test_local_login_page_offers_the_ent_login(client, db, cas):
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert "Connexion Université de Lorraine" in page
+    assert 'name="password"' in page
+
+
+def test_local_login_ignores_next_to_another_site(client, user):
+    response = client.post(
+        reverse("account_login"), {"login": "seclier5", "password": "demo", "next": "https://evil.example/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_local_login_follows_next_on_the_site(client, user):
+    response = client.post(reverse("account_login"), {"login": "seclier5", "password": "demo", "next": "/aide/"})
+
+    assert response["Location"] == "/aide/"
+
+
+def test_failed_local_logins_are_rate_limited(client, user):
+    cache.clear()
+    try:
+        for _ in range(5):
+            response = client.post(reverse("account_login"), {"login": "seclier5", "password": "wrong"})
+            assert "mot de passe sont incorrects" in response.text
+        # Even the right password is refused now, until the five minutes have passed.
+        response = client.post(reverse("account_login"), {"login": "seclier5", "password": "demo"})
+        assert "Trop de tentatives de connexion" in response.text
+        assert "Bonjour" not in client.get(reverse("home")).text
+    finally:
+        cache.clear()
+
+
+@pytest.fixture
+def without_local_accounts(settings):
+    """ASSISTANCE_LOCAL_ACCOUNTS=false, with the URLs built again as they are at start-up."""
+    off = {
+        "LOCAL_ACCOUNTS": False,
+        "SOCIALACCOUNT_ONLY": True,
+        "ACCOUNT_EMAIL_VERIFICATION": "none",
+        "ACCOUNT_ALLOW_REGISTRATION": False,
+    }
+    before = {name: getattr(settings, name, False) for name in off}
+    for name, value in off.items():
+        setattr(settings, name, value)
+    reload_urls()
+    yield
+    for name, value in before.items():
+        setattr(settings, name, value)
+    reload_urls()
+
+
+def reload_urls():
+    import allauth.account.urls
+    import allauth.urls
+
+    import helpdesk.urls
+
+    for module in (allauth.account.urls, allauth.urls, helpdesk.urls):
+        importlib.reload(module)
+    clear_url_caches()
+
+
+def test_without_local_accounts_the_ent_is_the_only_way_in(client, cas, user, without_local_accounts):
+    login = client.get(reverse("account_login"), {"next": "/aide/"})
+    assert login.status_code == 302
+    assert login["Location"].startswith(f"{cas.url}login?service=")
+    assert "next%3D%252Faide%252F" in login["Location"]
+
+    assert client.post(reverse("account_login"), {"login": "seclier5", "password": "demo"}).status_code == 405
+    assert client.get("/comptes/signup/").status_code == 404
+    assert client.get("/comptes/password/reset/").status_code == 404
+    assert "Connexion Université de Lorraine" in client.get(reverse("home")).content.decode()
+    assert "Connexion avec un compte local" not in client.get(reverse("home")).content.decode()
