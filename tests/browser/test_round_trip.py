@@ -25,6 +25,10 @@ class Person:
 
     def sees_status(self, ticket, label):
         self.open(ticket)
+        self.shows_status(label)
+
+    def shows_status(self, label):
+        """Waits until the page in front shows ``label`` (an htmx action swaps the page when it is done)."""
         expect(self.page.locator(".ticket .properties .status").first).to_have_text(label)
 
     def menu(self, entry):
@@ -61,7 +65,9 @@ def deposit(owner):
     return Ticket.objects.get()
 
 
-def both_see(people, ticket, label):
+def both_see(people, ticket, label, *, actor):
+    # The actor's page shows the result once the action is done; only then may the others look.
+    actor.shows_status(label)
     for person in people:
         person.sees_status(ticket, label)
 
@@ -69,41 +75,41 @@ def both_see(people, ticket, label):
 def test_the_guide_round_trip(people):
     owner, manager = people
     ticket = deposit(owner)
-    both_see(people, ticket, "Libre")
+    both_see(people, ticket, "Libre", actor=owner)
 
     manager.open(ticket)
     manager.menu("Prendre en charge")
-    both_see(people, ticket, "Pris en charge")
+    both_see(people, ticket, "Pris en charge", actor=manager)
 
     manager.open(ticket)
     manager.menu("Demander des informations")
     manager.write("Quel est le message d'erreur exact ?")
     manager.submit("Demander des informations")
-    both_see(people, ticket, "En attente d'informations")
+    both_see(people, ticket, "En attente d'informations", actor=manager)
 
     owner.open(ticket)
     owner.menu("Ajouter commentaire")
     owner.write("Le message est « Identifiant inconnu ».")
     owner.submit("Ajouter commentaire")
-    both_see(people, ticket, "Pris en charge")
+    both_see(people, ticket, "Pris en charge", actor=owner)
 
     manager.open(ticket)
     manager.menu("Clôre")
-    both_see(people, ticket, "Clôture demandée")
+    both_see(people, ticket, "Clôture demandée", actor=manager)
 
     owner.open(ticket)
     owner.menu("Refuser la clôture")
     owner.write("Je n'arrive toujours pas à me connecter.")
     owner.submit("Refuser la clôture")
-    both_see(people, ticket, "Pris en charge")
+    both_see(people, ticket, "Pris en charge", actor=owner)
 
     manager.open(ticket)
     manager.menu("Clôre")
-    both_see(people, ticket, "Clôture demandée")
+    both_see(people, ticket, "Clôture demandée", actor=manager)
 
     owner.open(ticket)
     owner.menu("Approuver la clôture")
-    both_see(people, ticket, "Clôture approuvée")
+    both_see(people, ticket, "Clôture approuvée", actor=owner)
 
     ticket.refresh_from_db()
     kinds = list(ticket.events.values_list("kind", flat=True))
@@ -121,7 +127,6 @@ def test_an_internal_note_never_reaches_the_owner(people):
     manager.write("Note interne : compte bloqué côté annuaire.")
     manager.page.get_by_label("Visibilité").select_option("managers")
     manager.submit("Ajouter commentaire")
-    manager.open(ticket)
     expect(manager.page.get_by_text("Note interne : compte bloqué côté annuaire.")).to_be_visible()
     owner.open(ticket)
     expect(owner.page.locator("main")).not_to_contain_text("Note interne")
