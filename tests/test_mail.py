@@ -239,7 +239,7 @@ def test_who_gets_a_mail_for_each_action(world, function, source, actor, argumen
         assert mail.language == mail.recipient.language
         with translation.override(mail.language):
             label, phrase = str(outbox.EVENT_LABELS[event.kind]), str(event.phrase)
-        assert mail.subject.startswith(f"[Assistance n°{ticket.pk}] {label} ")
+        assert mail.subject.startswith(f"[Assistance n°{ticket.pk}] {label}")
         assert phrase in mail.text_body
         assert f"http://assistance.test/ticket/{ticket.pk}/" in mail.text_body
 
