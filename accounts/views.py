@@ -1,15 +1,9 @@
-"""Pages about the person: preferences and the language switch."""
+"""The language switch, and how the chosen language is remembered (the Préférences page reuses it)."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.utils import translation
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from accounts.forms import PreferencesForm
 
 
 def remember_language(response, language):
@@ -41,14 +35,3 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return remember_language(response, language)
-
-
-@login_required
-def preferences(request):
-    form = PreferencesForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        translation.activate(user.language)
-        messages.success(request, _("Vos préférences ont été enregistrées."))
-        return remember_language(redirect("preferences"), user.language)
-    return render(request, "accounts/preferences.html", {"form": form})

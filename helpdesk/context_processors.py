@@ -2,5 +2,6 @@ from django.conf import settings
 
 
 def portal(request):
-    """The institution's name, shown in the header of every page."""
-    return {"institution_name": settings.INSTITUTION_NAME}
+    """The institution's name, shown in the header of every page, and whether the demo's mailbox exists."""
+    demo_mail = settings.MAILERS.get("default", {}).get("BACKEND") == "helpdesk.mail.EmlFileBackend"
+    return {"institution_name": settings.INSTITUTION_NAME, "debug_mailbox": settings.DEBUG and demo_mail}

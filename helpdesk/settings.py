@@ -5,10 +5,13 @@ With nothing configured the portal runs as a demo: DEBUG on, SQLite in var/, mai
 off and requires a secret key and the allowed hosts.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -246,6 +249,51 @@ CELERY_TIMEZONE = TIME_ZONE
 # most, not the default retries; the mail stays in the outbox for the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+# Scheduled work (tickets.scheduled), run by `celery -A helpdesk beat` in CELERY_TIMEZONE (the portal's time
+# zone), or by `manage.py run_scheduled_work` from cron where beat does not run.
+# The daily summary lists the open tickets of a service without action for this many days.
+SUMMARY_IDLE_DAYS = env.int("ASSISTANCE_SUMMARY_IDLE_DAYS", default=7)
+summary_time = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", env.str("ASSISTANCE_SUMMARY_TIME", default="07:00"))
+if summary_time is None:
+    raise ImproperlyConfigured("ASSISTANCE_SUMMARY_TIME must be a time of day such as 07:00.")
+try:
+    summary_schedule = crontab(
+        hour=int(summary_time[1]),
+        minute=int(summary_time[2]),
+        day_of_week=env.str("ASSISTANCE_SUMMARY_DAYS", default="mon-fri"),
+    )
+except ValueError as error:
+    raise ImproperlyConfigured("ASSISTANCE_SUMMARY_DAYS must be days of the week such as mon-fri or *.") from error
+EXPIRE_EVERY_MINUTES = env.int("ASSISTANCE_EXPIRE_EVERY_MINUTES", default=60)
+RECALL_EVERY_MINUTES = env.int("ASSISTANCE_RECALL_EVERY_MINUTES", default=5)
+if EXPIRE_EVERY_MINUTES < 1 or RECALL_EVERY_MINUTES < 1:
+    raise ImproperlyConfigured("ASSISTANCE_EXPIRE_EVERY_MINUTES and ASSISTANCE_RECALL_EVERY_MINUTES must be 1 or more.")
+# A periodic task still waiting when its next run is due is dropped ("expires"): a worker that was down
+# then runs each job once, not once per missed period.
+CELERY_BEAT_SCHEDULE = {
+    "expire-closure-requests": {
+        "task": "tickets.tasks.expire_closure_requests",
+        "schedule": timedelta(minutes=EXPIRE_EVERY_MINUTES),
+        "options": {"expires": EXPIRE_EVERY_MINUTES * 60},
+    },
+    "recall-postponed-tickets": {
+        "task": "tickets.tasks.recall_postponed_tickets",
+        "schedule": timedelta(minutes=RECALL_EVERY_MINUTES),
+        "options": {"expires": RECALL_EVERY_MINUTES * 60},
+    },
+    # Sent once a day whatever happens: a second run the same day finds the summaries already written.
+    "send-daily-summaries": {
+        "task": "tickets.tasks.send_daily_summaries",
+        "schedule": summary_schedule,
+    },
+    "sweep-outbox": {
+        "task": "tickets.tasks.sweep_outbox",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_NAME = "assistance_sessionid"
 LANGUAGE_COOKIE_NAME = "assistance_language"

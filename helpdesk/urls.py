@@ -7,7 +7,6 @@ from accounts.cas import views as cas_views
 
 urlpatterns = [
     path("", include("tickets.urls")),
-    path("preferences/", account_views.preferences, name="preferences"),
     path("langue/", account_views.set_language, name="set_language"),
     # allauth brings the ENT login's URLs in with its own (accounts/cas/urls.py), as for any provider.
     path("comptes/", include("allauth.urls")),

@@ -77,7 +77,8 @@ def test_page_query_counts_do_not_grow_with_the_data(client, django_assert_num_q
         client.get(reverse("home"))
     with django_assert_num_queries(2):
         client.get(reverse("help"))
-    with django_assert_num_queries(2):
+    # the mail preferences and the memberships (the admin manages none)
+    with django_assert_num_queries(4):
         client.get(reverse("preferences"))
     with django_assert_num_queries(5):
         client.get(reverse("services"))

@@ -16,7 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tickets import links, permissions
 from tickets.models import Category, MailStatus, OutgoingMail, Priority, Status, TicketScope
@@ -306,6 +306,108 @@ def _tidy_text(text):
     # signature separator keeps its space, by which mail clients recognise it.
     lines = (line if line == SIGNATURE_SEPARATOR else line.rstrip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"
+
+
+# Daily summaries.
+
+# The same in every language, like the ticket mails' tag.
+SUMMARY_TAG = "[Assistance]"
+
+
+@dataclass(frozen=True)
+class SummaryList:
+    """One list of a daily summary: how many tickets it holds, the first of them, and the dashboard's
+    query string that shows them all."""
+
+    count: int
+    tickets: list
+    dashboard_query: dict
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """What a manager's daily summary says of one of their services."""
+
+    service: object  # a tickets.models.Service
+    free: SummaryList
+    mine: SummaryList
+    idle: SummaryList
+
+    @property
+    def is_empty(self):
+        return not (self.free.count or self.mine.count or self.idle.count)
+
+
+def write_summary_mail(recipient, day, sections, *, idle_days):
+    """Writes the outbox row of ``recipient``'s daily summary of ``day`` and returns it.
+
+    Raises ``IntegrityError`` when they already have one for that day: run it in its own transaction.
+    """
+    rendered = render_daily_summary(recipient, day, sections, idle_days=idle_days)
+    return OutgoingMail.objects.create(
+        recipient=recipient,
+        to_address=recipient.email,
+        language=language_of(recipient),
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        summary_date=day,
+    )
+
+
+def render_daily_summary(recipient, day, sections, *, idle_days):
+    """The subject, text and HTML of ``recipient``'s daily summary of ``day``, in their language and time
+    zone: for each ``SummarySection``, the free tickets, theirs and those without action for ``idle_days``."""
+    with translation.override(language_of(recipient)), timezone.override(time_zone_of(recipient)):
+        heading = _("Résumé quotidien du %(date)s") % {"date": formats.date_format(day, "d/m/Y")}
+        idle_label = ngettext("Sans action depuis %(days)s jour", "Sans action depuis %(days)s jours", idle_days) % {
+            "days": idle_days
+        }
+        context = {
+            "institution": settings.INSTITUTION_NAME,
+            "site_name": settings.SITE_NAME,
+            "heading": heading,
+            "services": [
+                {
+                    "label": section.service.label,
+                    "is_empty": section.is_empty,
+                    "lists": [
+                        _summary_list(_("Tickets libres"), section.free),
+                        _summary_list(_("Vos tickets"), section.mine),
+                        _summary_list(idle_label, section.idle),
+                    ],
+                }
+                for section in sections
+            ],
+            "preferences_url": absolute_url(reverse("preferences")),
+            "reason": _(
+                "Vous recevez ce courriel parce que vous avez demandé le résumé quotidien de vos services "
+                "dans vos préférences."
+            ),
+        }
+        subject = " ".join(f"{SUMMARY_TAG} {heading}".split())[:255]
+        text = render_to_string("mail/daily_summary.txt", context)
+        html = render_to_string("mail/daily_summary.html", context)
+    return RenderedMail(subject=subject, text=_tidy_text(text), html=html)
+
+
+def _summary_list(label, found):
+    return {
+        "label": label,
+        "count": found.count,
+        "more": found.count - len(found.tickets),
+        "url": absolute_url(f"{reverse('dashboard')}?{urlencode(found.dashboard_query)}"),
+        "tickets": [
+            {
+                "number": ticket.pk,
+                "subject": ticket.subject,
+                "status": ticket.get_status_display(),
+                "last_action_at": ticket.last_action_at,
+                "url": absolute_url(reverse("ticket", args=[ticket.pk])),
+            }
+            for ticket in found.tickets
+        ],
+    }
 
 
 # Delivery.

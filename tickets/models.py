@@ -469,6 +469,9 @@ class OutgoingMail(models.Model):
     not_before = models.DateTimeField(_("pas avant"), default=timezone.now)
     attempted_at = models.DateTimeField(_("dernière tentative le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # The day a daily summary is about; the constraint below keeps a manager from getting two on one day,
+    # even when two schedulers run at once.
+    summary_date = models.DateField(_("résumé quotidien du"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("courriel sortant")
@@ -477,6 +480,13 @@ class OutgoingMail(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="outgoingmail_status_created"),
             models.Index(fields=["ticket", "recipient", "status"], name="outgoingmail_grouping"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "summary_date"],
+                condition=models.Q(summary_date__isnull=False),
+                name="outgoingmail_one_summary_a_day",
+            )
         ]
 
     def __str__(self):

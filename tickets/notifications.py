@@ -24,12 +24,18 @@ def announce(event):
     written = mail.write_event_mail(event, recipients_of(event))
 
     def after_commit():
-        for mail_id, countdown in written:
-            if not tasks.queue_delivery(mail_id, countdown=countdown):
-                break  # the broker is down: the sweep sends them all, and the person acting waits no more
+        queue_mails(written)
         event_committed.send(sender=type(event), event=event)
 
     transaction.on_commit(after_commit)
+
+
+def queue_mails(written):
+    """Queues the delivery of outbox rows, given as ``(mail id, seconds to wait)``; call it once they are
+    committed. Stops at the first row the broker refuses: the sweep sends them all."""
+    for mail_id, countdown in written:
+        if not tasks.queue_delivery(mail_id, countdown=countdown):
+            break  # the broker is down, and whoever is waiting for this call waits no more
 
 
 def recipients_of(event):

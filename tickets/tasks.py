@@ -1,4 +1,5 @@
-"""Celery tasks of the ticket domain. They take ids and deliver what the outbox holds (``tickets.mail``)."""
+"""Celery tasks of the ticket domain. They take ids and deliver what the outbox holds (``tickets.mail``),
+and start the scheduled work that Celery beat asks for (``tickets.scheduled``)."""
 
 import logging
 
@@ -28,6 +29,32 @@ def sweep_outbox():
     """Queues again the mails left behind (broker down when their action committed, worker killed while
     sending, lost task). Returns how many were queued."""
     return sum(queue_delivery(mail_id) for mail_id in mail.collect_due_mail())
+
+
+@shared_task(ignore_result=True)
+def expire_closure_requests():
+    """Expires the closure requests past their service's delay. Returns how many expired."""
+    return _scheduled().expire_closure_requests()
+
+
+@shared_task(ignore_result=True)
+def recall_postponed_tickets():
+    """Recalls the postponed tickets whose recall date has come. Returns how many were recalled."""
+    return _scheduled().recall_postponed_tickets()
+
+
+@shared_task(ignore_result=True)
+def send_daily_summaries():
+    """Writes and queues the managers' daily summaries of the day. Returns how many were written."""
+    return _scheduled().send_daily_summaries()
+
+
+def _scheduled():
+    # Imported when a job runs, not with this module: the scheduled work acts through the workflow, whose
+    # notifications queue their mail through this module, so an import here at the top would be circular.
+    from tickets import scheduled
+
+    return scheduled
 
 
 def queue_delivery(mail_id, *, countdown=0):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import bookmarks, dashboard, deposit, files, links, pages, ticket
+from tickets.views import bookmarks, dashboard, deposit, files, links, mailbox, pages, preferences, ticket
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -16,4 +16,6 @@ urlpatterns = [
     *bookmarks.urlpatterns,
     *deposit.urlpatterns,
     *links.urlpatterns,
+    *preferences.urlpatterns,
+    *mailbox.urlpatterns,
 ]

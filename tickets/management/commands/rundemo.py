@@ -22,7 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Assistance is running on {url}"))
         mailer = settings.MAILERS["default"]
         mailbox = mailer["OPTIONS"].get("file_path") or f"the SMTP server {mailer['OPTIONS'].get('host')}"
-        self.stdout.write(f"Mail is written as .eml files into {mailbox}")
+        self.stdout.write(f"Mail is written as .eml files into {mailbox}, listed on {url}demo/courriels/")
         cas_server = start_for_demo(self.stdout)
         self.stdout.write("Press Ctrl+C to stop.")
         try:
