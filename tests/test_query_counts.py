@@ -1,0 +1,77 @@
+"""Every page costs the same number of queries with 10 and with 1,000 tickets in the database."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tickets import services, workflow
+from tickets.demo import generate_tickets
+from tickets.models import Category, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(ticket, category):
+    """(who, url) of every page a person opens, with the heaviest parameters."""
+    return [
+        ("seclier5", reverse("home")),
+        ("seclier5", reverse("help")),
+        ("seclier5", reverse("deposit")),
+        ("seclier5", reverse("deposit_form", args=[category.pk])),
+        ("seclier5", reverse("dashboard")),
+        ("seclier5", reverse("dashboard") + "?vue=tous&statut=tous&tri=sujet"),
+        ("gest-scol", reverse("dashboard")),
+        ("gest-scol", reverse("dashboard") + f"?vue=services&statut=tous&categorie={category.pk}&page=2"),
+        ("gest-scol", reverse("ticket", args=[ticket.pk])),
+        ("gest-scol", reverse("ticket_action", args=[ticket.pk, "comment"])),
+        ("gest-scol", reverse("ticket_action", args=[ticket.pk, "assign"])),
+        ("gest-scol", reverse("ticket_action", args=[ticket.pk, "move"])),
+        ("seclier5", reverse("ticket", args=[ticket.pk])),
+        ("seclier5", reverse("ticket_print", args=[ticket.pk])),
+        ("seclier5", reverse("bookmarks")),
+        ("seclier5", reverse("preferences")),
+        ("gest-scol", reverse("preferences")),
+        ("gest-scol", reverse("services")),
+        ("gest-scol", reverse("utilities") + "?q=a"),
+    ]
+
+
+def count_queries(client, url):
+    client.get(url)  # the first visit may record a view or fill a cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_query_counts_with_10_and_with_1000_tickets(client, demo_data):
+    User = get_user_model()
+    owner, manager = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
+    category = Category.objects.get(code="02_App_Gestion")
+    generate_tickets(9, seed=1)
+    ticket = workflow.create_ticket(
+        actor=owner, category=category, subject="Connexion apogee impossible", description="x"
+    )
+    ticket = workflow.take(ticket, actor=manager)
+    services.set_bookmark(owner, ticket, on=True)
+    assert Ticket.objects.count() == 10
+
+    def measure():
+        counts = {}
+        for username, url in pages(ticket, category):
+            client.force_login(User.objects.get(username=username))
+            counts[(username, url)] = count_queries(client, url)
+        return counts
+
+    small = measure()
+    generate_tickets(990, seed=2)
+    for number in range(30):
+        ticket = workflow.comment(Ticket.objects.get(pk=ticket.pk), actor=owner, text=f"Relance {number}")
+    for other in Ticket.objects.filter(owner=owner)[:40]:
+        services.set_bookmark(owner, other, on=True)
+        services.record_view(owner, other)
+    assert Ticket.objects.count() == 1000
+    large = measure()
+    assert large == small
