@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +20,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("demo_data", stdout=self.stdout)
         url = f"http://{host}:{port}/"
+        if "ASSISTANCE_SITE_URL" not in os.environ:
+            # The mails' links lead to the demo, whatever port it runs on.
+            settings.SITE_URL = url.rstrip("/")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Assistance is running on {url}"))
         mailer = settings.MAILERS["default"]
