@@ -11,13 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from tests.factories import ticket_in as shared_ticket_in
 from tickets import links, tasks, workflow
 from tickets import mail as outbox
 from tickets.models import (
     EntryScope,
     Event,
     Follower,
-    Invitation,
     MailPreferences,
     MailStatus,
     Membership,
@@ -103,18 +103,7 @@ def ticket_in(world, status, **fields):
     """A private ticket of the owner, with an invitee and followers: a manager of the service, someone
     who may not see it, and two who may never get mail."""
     people = world["people"]
-    ticket = Ticket.objects.create(
-        subject="Connexion apogee impossible",
-        description="<p>Bonjour</p>",
-        owner=people["owner"],
-        service=world["service"],
-        category=world["categories"]["home"],
-        status=status,
-        manager=None if status == FREE else people["in_charge"],
-        last_action_at=timezone.now() - timedelta(days=30),
-        **fields,
-    )
-    Invitation.objects.create(ticket=ticket, user=people["invitee"], invited_by=people["owner"])
+    ticket = shared_ticket_in(world, status, **fields)
     for name in ["follower", "stranger", "inactive", "no_email"]:
         Follower.objects.create(ticket=ticket, user=people[name])
     return ticket

@@ -8,6 +8,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tests.factories import ticket_in as shared_ticket_in
 from tickets import workflow
 from tickets.forms import ACTION_FORMS, MENU_ORDER
 from tickets.models import (
@@ -54,20 +55,7 @@ def world(make_user, make_service, make_category):
 
 
 def ticket_in(world, status, **fields):
-    people = world["people"]
-    ticket = Ticket.objects.create(
-        subject="Connexion apogee impossible",
-        description="<p>Bonjour</p>",
-        owner=people["owner"],
-        service=world["service"],
-        category=world["categories"]["home"],
-        status=status,
-        manager=None if status == FREE else people["in_charge"],
-        last_action_at=timezone.now() - timedelta(days=1),
-        **fields,
-    )
-    Invitation.objects.create(ticket=ticket, user=people["invitee"], invited_by=people["owner"])
-    return ticket
+    return shared_ticket_in(world, status, idle_days=1, **fields)
 
 
 def action_url(ticket, action):

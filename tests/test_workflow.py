@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from tests.factories import ticket_in
 from tickets import workflow
 from tickets.models import EntryScope, Event, Invitation, Membership, Priority, Status, Ticket, TicketScope
 from tickets.notifications import event_committed
@@ -79,23 +80,6 @@ def world(make_user, make_service, make_category):
         "elsewhere": make_category(other, code="03_Paie"),
     }
     return {"people": people, "service": service, "categories": categories}
-
-
-def ticket_in(world, status, **fields):
-    people = world["people"]
-    ticket = Ticket.objects.create(
-        subject="Connexion apogee impossible",
-        description="<p>Bonjour</p>",
-        owner=people["owner"],
-        service=world["service"],
-        category=world["categories"]["home"],
-        status=status,
-        manager=None if status == FREE else people["in_charge"],
-        last_action_at=timezone.now() - timedelta(days=30),
-        **fields,
-    )
-    Invitation.objects.create(ticket=ticket, user=people["invitee"], invited_by=people["owner"])
-    return ticket
 
 
 def arguments(action, world):
