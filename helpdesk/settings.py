@@ -271,6 +271,9 @@ if EXPIRE_EVERY_MINUTES < 1 or RECALL_EVERY_MINUTES < 1:
     raise ImproperlyConfigured("ASSISTANCE_EXPIRE_EVERY_MINUTES and ASSISTANCE_RECALL_EVERY_MINUTES must be 1 or more.")
 # A periodic task still waiting when its next run is due is dropped ("expires"): a worker that was down
 # then runs each job once, not once per missed period.
+# Files accepted on a deposit whose form had an error are kept this long for the person to finish it.
+DRAFT_HOURS = env.int("ASSISTANCE_DRAFT_HOURS", default=24)
+
 CELERY_BEAT_SCHEDULE = {
     "expire-closure-requests": {
         "task": "tickets.tasks.expire_closure_requests",
@@ -286,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-summaries": {
         "task": "tickets.tasks.send_daily_summaries",
         "schedule": summary_schedule,
+    },
+    "forget-abandoned-drafts": {
+        "task": "tickets.tasks.forget_abandoned_drafts",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3600},
     },
     "sweep-outbox": {
         "task": "tickets.tasks.sweep_outbox",

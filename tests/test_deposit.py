@@ -185,3 +185,24 @@ def test_deposit_pages_query_counts_do_not_grow(client, seclier, scolarite, djan
             client.get(reverse("deposit_form", args=[scolarite.pk]))
         counts.append((len(step_one), len(step_two)))
     assert counts[0] == counts[1]
+
+
+def test_abandoned_draft_files_are_deleted_after_a_while(client, seclier, scolarite, settings):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    client.force_login(seclier)
+    client.post(
+        reverse("deposit_form", args=[scolarite.pk]),
+        {"subject": "", "description": "x", "scope": "private", "priority": "2", "files": [screenshot()]},
+    )
+    (fresh,) = client.session["deposit_drafts"].values()
+    call_command("run_scheduled_work", "drafts")
+    assert default_storage.exists(fresh["path"])  # a draft of the last hours stays
+    old = time.time() - (settings.DRAFT_HOURS + 1) * 3600
+    os.utime(default_storage.path(fresh["path"]), (old, old))
+    call_command("run_scheduled_work", "drafts")
+    assert not default_storage.exists(fresh["path"])

@@ -576,3 +576,11 @@ def test_the_operators_command_sends_pending_mail_in_process(world, mailoutbox, 
     call_command("send_pending_mail", "--grace", "0")
     assert len(mailoutbox) == count
     assert capsys.readouterr().out.strip() == "nothing to send"
+
+
+def test_taking_in_charge_is_an_event_in_english_not_a_status(world):
+    ticket = ticket_in(world, FREE)
+    workflow.take(ticket, actor=world["people"]["in_charge"])
+    english = OutgoingMail.objects.get(ticket=ticket, recipient=world["people"]["invitee"])
+    assert english.language == "en"
+    assert english.subject.startswith(f"[Assistance n°{ticket.pk}] Taken in charge")

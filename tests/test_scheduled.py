@@ -298,6 +298,7 @@ def test_the_beat_schedule_names_existing_tasks():
         "tickets.tasks.recall_postponed_tickets",
         "tickets.tasks.send_daily_summaries",
         "tickets.tasks.sweep_outbox",
+        "tickets.tasks.forget_abandoned_drafts",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks
@@ -317,7 +318,7 @@ def test_the_tasks_run_the_jobs_and_return_their_counts(make_user, make_service,
     assert tasks.send_daily_summaries.apply().get() == 0
 
 
-def test_the_command_runs_the_four_jobs_and_prints_their_counts(
+def test_the_command_runs_the_jobs_and_prints_their_counts(
     settings, make_user, make_service, make_ticket, mailoutbox, capsys
 ):
     settings.MAIL_SWEEP_GRACE_SECONDS = 0
@@ -338,6 +339,7 @@ def test_the_command_runs_the_four_jobs_and_prints_their_counts(
         "postponed tickets recalled: 1",
         "daily summaries written: 1",
         "mails left behind sent: 5",
+        "abandoned deposit files deleted: 0",
     ]
     assert len(mailoutbox) == 5
     call_command("run_scheduled_work", "summaries")

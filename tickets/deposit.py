@@ -15,6 +15,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions, workflow
@@ -219,3 +220,21 @@ def file_ticket(form, drafts):
                     event=first_entry,
                 )  # fmt: skip
     return ticket
+
+
+def forget_abandoned_drafts(*, older_than):
+    """Deletes the draft files of deposits left unfinished for longer than ``older_than`` (a timedelta).
+    Returns how many were deleted. The sessions that still list one simply find it gone."""
+    limit = timezone.now() - older_than
+    deleted = 0
+    if not default_storage.exists(DRAFTS_FOLDER):
+        return 0
+    folders, _files = default_storage.listdir(DRAFTS_FOLDER)
+    for folder in folders:
+        _subfolders, files = default_storage.listdir(f"{DRAFTS_FOLDER}/{folder}")
+        for name in files:
+            path = f"{DRAFTS_FOLDER}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted

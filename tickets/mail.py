@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from tickets import links, permissions
 from tickets.models import Category, MailStatus, OutgoingMail, Priority, Status, TicketScope
@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 # What a mail's subject says of each kind of event: "[Assistance n°255228] Clôture demandée : …".
 EVENT_LABELS = {
     "ticket.created": gettext_lazy("Nouveau ticket"),
-    "ticket.taken": gettext_lazy("Pris en charge"),
+    # Not the status of the same name: in English the event reads "Taken in charge", the status "In progress".
+    "ticket.taken": pgettext_lazy("mail subject", "Pris en charge"),
     "ticket.assigned": gettext_lazy("Ticket affecté"),
     "ticket.freed": gettext_lazy("Ticket libéré"),
     "ticket.information_requested": gettext_lazy("Demande d'informations"),

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from tickets import mail, notifications, workflow
+from tickets import deposit, mail, notifications, workflow
 from tickets.models import OPEN_STATUSES, Membership, OutgoingMail, Status, Ticket
 
 logger = logging.getLogger(__name__)
@@ -151,3 +151,8 @@ def sweep_outbox_in_process():
     """Sends, in this process, the mails the outbox left behind (as ``send_pending_mail`` does).
     Returns how many were sent."""
     return sum(mail.deliver(mail_id).outcome == mail.Outcome.SENT for mail_id in mail.collect_due_mail())
+
+
+def forget_abandoned_drafts():
+    """Deletes the files of deposits abandoned for more than ``DRAFT_HOURS``. Returns how many."""
+    return deposit.forget_abandoned_drafts(older_than=timedelta(hours=settings.DRAFT_HOURS))

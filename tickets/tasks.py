@@ -49,6 +49,12 @@ def send_daily_summaries():
     return _scheduled().send_daily_summaries()
 
 
+@shared_task(ignore_result=True)
+def forget_abandoned_drafts():
+    """Deletes the files of deposits left unfinished. Returns how many were deleted."""
+    return _scheduled().forget_abandoned_drafts()
+
+
 def _scheduled():
     # Imported when a job runs, not with this module: the scheduled work acts through the workflow, whose
     # notifications queue their mail through this module, so an import here at the top would be circular.

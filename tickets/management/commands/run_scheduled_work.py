@@ -10,6 +10,7 @@ JOBS = {
     "recall": ("postponed tickets recalled", scheduled.recall_postponed_tickets),
     "summaries": ("daily summaries written", scheduled.send_daily_summaries),
     "sweep": ("mails left behind sent", scheduled.sweep_outbox_in_process),
+    "drafts": ("abandoned deposit files deleted", scheduled.forget_abandoned_drafts),
 }
 
 
@@ -17,9 +18,9 @@ class Command(BaseCommand):
     help = (
         "Runs the scheduled work once, in this process, and prints what each job did: expire the closure "
         "requests past their service's delay, recall the postponed tickets whose date has come, write the "
-        "managers' daily summaries (at most one a day each), send the mails left behind. Without arguments, "
-        "all four; name some to run only them (e.g. from cron: 'expire recall sweep' every few minutes, "
-        "'summaries' once in the morning)."
+        "managers' daily summaries (at most one a day each), send the mails left behind, delete the files of "
+        "abandoned deposits. Without arguments, all five; name some to run only them (e.g. from cron: 'expire "
+        "recall sweep' every few minutes, 'summaries' once in the morning, 'drafts' every hour)."
     )
 
     def add_arguments(self, parser):
