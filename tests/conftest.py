@@ -69,6 +69,20 @@ def manager(make_user, make_service):
 
 
 @pytest.fixture
+def scolarite(make_user, make_service, make_category):
+    """The guide's scolarité category and a manager of its service: (manager, category)."""
+    manager = make_user("gest-scol", first_name="Sophie", last_name="Lambert")
+    service = make_service("DN – Applications de scolarité", managers=[manager])
+    category = make_category(
+        service,
+        code="02_App_Gestion",
+        label="Support technique pour les applications de scolarité (Apogée, SNW, ...)",
+        short_label="Applications scolarité",
+    )
+    return manager, category
+
+
+@pytest.fixture
 def admin_user(make_user):
     return make_user("admin", first_name="Alice", last_name="Administratrice", is_staff=True, is_superuser=True)
 

@@ -10,19 +10,6 @@ from tickets.models import EntryScope
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def scolarite(make_user, make_service, make_category):
-    manager = make_user("gest-scol", first_name="Sophie", last_name="Lambert")
-    service = make_service("DN – Applications de scolarité", managers=[manager])
-    category = make_category(
-        service,
-        code="02_App_Gestion",
-        label="Support technique pour les applications de scolarité (Apogée, SNW, ...)",
-        short_label="Applications scolarité",
-    )
-    return manager, category
-
-
 def deposit(user, category, subject="Connexion apogee impossible"):
     return workflow.create_ticket(
         actor=user,
