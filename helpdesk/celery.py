@@ -8,4 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# The scheduled jobs (tickets.tasks) and the mail delivery (tickets.notifications.tasks).
+app.autodiscover_tasks(["tickets", "tickets.notifications"])

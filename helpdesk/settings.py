@@ -25,6 +25,8 @@ PROFILE = env.str("DJANGO_PROFILE", default="demo")
 if PROFILE not in {"demo", "production"}:
     raise ImproperlyConfigured("DJANGO_PROFILE must be 'demo' or 'production'.")
 PRODUCTION = PROFILE == "production"
+# The demo (tickets.demo: its data, its mailbox, its CAS server) is installed and routed in the demo only.
+DEMO = not PRODUCTION
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 VAR_DIR = Path(env.str("ASSISTANCE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
     "accounts.cas",
     "tickets",
 ]
+if DEMO:
+    INSTALLED_APPS.append("tickets.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -223,7 +227,7 @@ else:
 # Action links of mails (approve or refuse a closure, answer a question) expire after this many days.
 ACTION_LINK_DAYS = env.int("ASSISTANCE_ACTION_LINK_DAYS", default=30)
 
-# Mail notifications (tickets.mail): the portal's address as the mails link it, no trailing slash.
+# Mail notifications (tickets.notifications): the portal's address as the mails link it, no trailing slash.
 SITE_URL = env.str("ASSISTANCE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Actions on one ticket this many seconds apart go to a recipient in one mail; 0 sends one mail per action.
 # A grouped mail is sent by a worker once its time has come (in-process, only the sweep sends it).

@@ -16,3 +16,7 @@ urlpatterns = [
 if not settings.LOCAL_ACCOUNTS:
     # The ENT is the only way in: the login page, and every link to it, goes straight to CAS.
     urlpatterns.insert(0, path("comptes/login/", cas_views.login))
+
+if settings.DEMO:
+    # The demo's own pages (its mailbox); a production install has none of them.
+    urlpatterns.append(path("", include("tickets.demo.urls")))

@@ -69,7 +69,8 @@ def run(arguments):
     from django.urls import reverse
 
     from tickets import workflow
-    from tickets.demo import generate_tickets, load_demo_data
+    from tickets.demo.data import load_demo_data
+    from tickets.demo.generator import generate_tickets
     from tickets.models import Category
 
     started = time.monotonic()

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from accounts.cas.demo_server import PROJECT_DIR, DemoCASServer
+from tickets.demo.cas_server import PROJECT_DIR, DemoCASServer
 
 
 def free_port():

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.services import mark_email_verified
-from tickets.demo import load_demo_data
+from tickets.demo.data import load_demo_data
 from tickets.models import Category, Membership, Service
 
 _numbers = itertools.count(1)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tickets.attachments import store_attachment
+from tickets.attachments.storage import store_attachment
 from tickets.models import EntryScope, Invitation, Ticket
 
 pytestmark = pytest.mark.django_db

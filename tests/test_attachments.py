@@ -15,16 +15,10 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-from tickets.attachments import (
-    DOCX,
-    ODT,
-    XLSX,
-    clean_filename,
-    make_thumbnail,
-    serve_attachment,
-    store_attachment,
-    validate_upload,
-)
+from tickets.attachments.checks import DOCX, ODT, XLSX, clean_filename, validate_upload
+from tickets.attachments.serving import serve_attachment
+from tickets.attachments.storage import store_attachment
+from tickets.attachments.thumbnails import make_thumbnail
 from tickets.models import Attachment, EntryScope, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tickets import workflow
 from tickets.models import Attachment, Bookmark, EntryScope, Invitation, Ticket, TicketScope, View
-from tickets.services import record_view, set_bookmark
+from tickets.services.personal import record_view, set_bookmark
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tickets import dashboards
 from tickets.models import Follower, Invitation, Status, Ticket, TicketScope, View
-from tickets.services import record_view
+from tickets.services.personal import record_view
 
 pytestmark = pytest.mark.django_db
 

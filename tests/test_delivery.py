@@ -23,8 +23,9 @@ from django.db import connection
 
 from helpdesk.celery import app as celery_app
 from tests.test_mail import ticket_in, world  # noqa: F401 -- the people around a ticket
-from tickets import tasks, workflow
+from tickets import workflow
 from tickets.models import MailStatus, OutgoingMail, Status, Ticket
+from tickets.notifications import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")

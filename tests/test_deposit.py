@@ -171,7 +171,7 @@ def test_a_manager_deposits_on_behalf_of_someone(client, demo_data, scolarite):
 
 
 def test_deposit_pages_query_counts_do_not_grow(client, seclier, scolarite, django_assert_num_queries, settings):
-    from tickets.demo import generate_tickets
+    from tickets.demo.generator import generate_tickets
 
     client.force_login(seclier)
     counts = []

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets import workflow
-from tickets.links import create_link
 from tickets.models import ActionLink, Event, Status
+from tickets.notifications.links import create_link
 
 pytestmark = pytest.mark.django_db
 

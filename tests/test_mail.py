@@ -12,8 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from tests.factories import ticket_in as shared_ticket_in
-from tickets import links, tasks, workflow
-from tickets import mail as outbox
+from tickets import workflow
 from tickets.models import (
     EntryScope,
     Event,
@@ -28,6 +27,7 @@ from tickets.models import (
     Ticket,
     TicketScope,
 )
+from tickets.notifications import delivery, links, rendering, tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +227,7 @@ def test_who_gets_a_mail_for_each_action(world, function, source, actor, argumen
         # Each in the recipient's language, as the catalogue translates the event's label and phrase.
         assert mail.language == mail.recipient.language
         with translation.override(mail.language):
-            label, phrase = str(outbox.EVENT_LABELS[event.kind]), str(event.phrase)
+            label, phrase = str(rendering.EVENT_LABELS[event.kind]), str(event.phrase)
         assert mail.subject.startswith(f"[Assistance n°{ticket.pk}] {label}")
         assert phrase in mail.text_body
         assert f"http://assistance.test/ticket/{ticket.pk}/" in mail.text_body
@@ -352,7 +352,7 @@ def test_the_body_says_who_did_what_when_where_and_why(world):
 def test_the_subject_is_one_line():
     ticket = Ticket(pk=7, subject="Ligne 1\nLigne 2\r\n" + "x" * 300)
     event = Event(kind="ticket.commented", old_status=IN_PROGRESS, new_status=IN_PROGRESS)
-    subject = outbox.mail_subject(ticket, [event])
+    subject = rendering.mail_subject(ticket, [event])
     assert "\n" not in subject and "\r" not in subject and len(subject) <= 255
     assert subject.startswith("[Assistance n°7] Nouveau commentaire : Ligne 1 Ligne 2 xxx")
 
@@ -420,9 +420,9 @@ def test_a_grouped_mail_is_not_sent_before_its_time(world, settings, mailoutbox)
     ticket = ticket_in(world, IN_PROGRESS)
     workflow.comment(ticket, actor=world["people"]["in_charge"], text="Un")
     mail = owner_mail(world, ticket)
-    assert outbox.deliver(mail.pk).outcome == outbox.Outcome.SKIPPED
+    assert delivery.deliver(mail.pk).outcome == delivery.Outcome.SKIPPED
     OutgoingMail.objects.filter(pk=mail.pk).update(not_before=timezone.now())
-    assert outbox.deliver(mail.pk).outcome == outbox.Outcome.SENT
+    assert delivery.deliver(mail.pk).outcome == delivery.Outcome.SENT
     assert len(mailoutbox) == 1
 
 
@@ -476,24 +476,24 @@ def test_a_failure_is_recorded_then_retried_with_a_growing_delay_then_marked_fai
     mail = owner_mail(world, ticket)
     delays = []
     for _try in range(3):
-        delivery = outbox.deliver(mail.pk)
-        delays.append(delivery.retry_in)
+        result = delivery.deliver(mail.pk)
+        delays.append(result.retry_in)
         mail.refresh_from_db()
         assert "451 try again later" in mail.last_error
         OutgoingMail.objects.filter(pk=mail.pk).update(not_before=timezone.now())
     assert delays == [10, 20, None]
-    assert (delivery.outcome, mail.status, mail.attempts) == (outbox.Outcome.FAILED, MailStatus.FAILED, 3)
-    assert outbox.deliver(mail.pk).outcome == outbox.Outcome.SKIPPED
+    assert (result.outcome, mail.status, mail.attempts) == (delivery.Outcome.FAILED, MailStatus.FAILED, 3)
+    assert delivery.deliver(mail.pk).outcome == delivery.Outcome.SKIPPED
 
 
 def test_a_pending_mail_that_failed_waits_for_its_retry(world, failing_send):
     ticket = ticket_in(world, IN_PROGRESS)
     workflow.request_closure(ticket, actor=world["people"]["in_charge"])
     mail = owner_mail(world, ticket)
-    assert outbox.deliver(mail.pk).outcome == outbox.Outcome.RETRY
+    assert delivery.deliver(mail.pk).outcome == delivery.Outcome.RETRY
     mail.refresh_from_db()
     assert mail.status == MailStatus.PENDING and mail.not_before > timezone.now()
-    assert mail.pk not in outbox.collect_due_mail(grace_seconds=0)
+    assert mail.pk not in delivery.collect_due_mail(grace_seconds=0)
 
 
 def test_the_worker_task_asks_celery_for_a_retry_with_the_delay(world, settings, failing_send, monkeypatch):
@@ -561,9 +561,9 @@ def test_a_mail_being_sent_is_not_taken_back_before_the_abandon_delay(world):
     workflow.request_closure(ticket, actor=world["people"]["in_charge"])
     mail = owner_mail(world, ticket)
     OutgoingMail.objects.filter(pk=mail.pk).update(status=MailStatus.SENDING, attempted_at=timezone.now())
-    assert mail.pk not in outbox.collect_due_mail(grace_seconds=0)
-    assert outbox.deliver(mail.pk).outcome == outbox.Outcome.SKIPPED
-    assert mail.pk in outbox.collect_due_mail(grace_seconds=0, abandoned_after_minutes=0)
+    assert mail.pk not in delivery.collect_due_mail(grace_seconds=0)
+    assert delivery.deliver(mail.pk).outcome == delivery.Outcome.SKIPPED
+    assert mail.pk in delivery.collect_due_mail(grace_seconds=0, abandoned_after_minutes=0)
 
 
 def test_the_operators_command_sends_pending_mail_in_process(world, mailoutbox, capsys):

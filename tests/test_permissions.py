@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tickets import permissions, selectors, workflow
+from tickets.comments import scopes
 from tickets.models import EntryScope, Event, Invitation, Membership, Status, Ticket, TicketScope
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_can_view_agrees_with_the_visible_tickets_and_scopes_with_the_history(po
             assert permissions.can_view(person, fresh) == (fresh in visible)
             shown = list(selectors.history_for(person, fresh)) if person.is_authenticated else []
             for entry in Event.objects.filter(ticket=fresh):
-                assert permissions.can_see_entry(person, entry) == (entry in shown)
+                assert scopes.can_see_entry(person, entry) == (entry in shown)
             if not permissions.can_view(person, fresh):
                 assert shown == []
 
@@ -76,14 +77,14 @@ def test_scopes_as_in_the_specification(population, make_user):
         scope=TicketScope.PUBLIC,
     )  # fmt: skip
     Invitation.objects.create(ticket=ticket, user=invitee, invited_by=owner)
-    assert permissions.readable_scopes(manager, ticket) == set(EntryScope)
-    assert permissions.readable_scopes(owner, ticket) == {EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.OWNER}
-    assert permissions.readable_scopes(invitee, ticket) == {
+    assert scopes.readable_scopes(manager, ticket) == set(EntryScope)
+    assert scopes.readable_scopes(owner, ticket) == {EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.OWNER}
+    assert scopes.readable_scopes(invitee, ticket) == {
         EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.INVITED_MANAGERS,
     }  # fmt: skip
-    assert permissions.readable_scopes(stranger, ticket) == {EntryScope.PUBLIC}
-    assert EntryScope.MANAGERS not in permissions.writable_scopes(owner, ticket)
-    assert permissions.writable_scopes(invitee, ticket) == {
+    assert scopes.readable_scopes(stranger, ticket) == {EntryScope.PUBLIC}
+    assert EntryScope.MANAGERS not in scopes.writable_scopes(owner, ticket)
+    assert scopes.writable_scopes(invitee, ticket) == {
         EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.INVITED_MANAGERS,
     }  # fmt: skip
 

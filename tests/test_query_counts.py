@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tickets import services, workflow
-from tickets.demo import generate_tickets
+from tickets import workflow
+from tickets.demo.generator import generate_tickets
 from tickets.models import Category, Ticket
+from tickets.services import personal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_query_counts_with_10_and_with_1000_tickets(client, demo_data):
         actor=owner, category=category, subject="Connexion apogee impossible", description="x"
     )
     ticket = workflow.take(ticket, actor=manager)
-    services.set_bookmark(owner, ticket, on=True)
+    personal.set_bookmark(owner, ticket, on=True)
     assert Ticket.objects.count() == 10
 
     def measure():
@@ -70,8 +71,8 @@ def test_query_counts_with_10_and_with_1000_tickets(client, demo_data):
     for number in range(30):
         ticket = workflow.comment(Ticket.objects.get(pk=ticket.pk), actor=owner, text=f"Relance {number}")
     for other in Ticket.objects.filter(owner=owner)[:40]:
-        services.set_bookmark(owner, other, on=True)
-        services.record_view(owner, other)
+        personal.set_bookmark(owner, other, on=True)
+        personal.record_view(owner, other)
     assert Ticket.objects.count() == 1000
     large = measure()
     assert large == small

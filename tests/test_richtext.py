@@ -242,7 +242,7 @@ def test_payloads_through_the_workflow_are_stored_clean(payload, make_user, make
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tickets import workflow
-    from tickets.attachments import store_attachment
+    from tickets.attachments.storage import store_attachment
     from tickets.models import EntryScope
 
     owner = make_user()

@@ -264,12 +264,12 @@ def test_a_summary_is_sent_once_a_day(summary_world, django_capture_on_commit_ca
 def test_a_second_summary_the_same_day_is_refused_by_the_database(summary_world):
     from django.db import IntegrityError, transaction
 
-    from tickets import mail
+    from tickets.notifications import outbox
 
     scheduled.send_daily_summaries()
     sophie = summary_world["people"]["sophie"]
     with pytest.raises(IntegrityError), transaction.atomic():
-        mail.write_summary_mail(sophie, timezone.localdate(), [], idle_days=7)
+        outbox.write_summary_mail(sophie, timezone.localdate(), [], idle_days=7)
 
 
 def test_a_long_list_shows_its_first_twenty_and_its_count(make_user, make_service, make_ticket):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.factories import ticket_in as shared_ticket_in
 from tickets import workflow
-from tickets.forms import ACTION_FORMS, MENU_ORDER
+from tickets.forms.actions import ACTION_FORMS, MENU_ORDER
 from tickets.models import (
     Bookmark,
     EntryScope,

@@ -26,7 +26,7 @@ from tickets.models import (
     Ticket,
     View,
 )
-from tickets.services import RECENT_VIEWS
+from tickets.services.personal import RECENT_VIEWS
 
 PER_PAGE = 25
 
@@ -37,14 +37,16 @@ USER_VIEWS = {
     "surveilles": _("Surveillés"),
     "tous": _("Tous"),
 }
+# The managers' views other pages link to (the daily summary's lists).
+FREE_VIEW, MINE_VIEW, SERVICES_VIEW = "libres", "miens", "services"
 MANAGER_VIEWS = {
-    "libres": _("Libres"),
-    "miens": _("Pris en charge par moi"),
+    FREE_VIEW: _("Libres"),
+    MINE_VIEW: _("Pris en charge par moi"),
     "libres_ou_miens": _("Libres ou pris en charge par moi"),
-    "services": _("Mes services"),
+    SERVICES_VIEW: _("Mes services"),
 }
 USER_DEFAULT_VIEW = "mes"
-MANAGER_DEFAULT_VIEW = "miens"
+MANAGER_DEFAULT_VIEW = MINE_VIEW
 
 # Views whose own condition already implies that the user may see the ticket: their lists skip the
 # visibility predicate, whose OR over four branches would keep the database from using its indexes.
@@ -56,6 +58,8 @@ STATUS_FILTERS = {
     "tous": (_("Tous"), None),
 }
 DEFAULT_STATUS_FILTER = "ouverts"
+# What a view lists when no status filter is chosen.
+DEFAULT_STATUSES = STATUS_FILTERS[DEFAULT_STATUS_FILTER][1]
 NO_MANAGER = "aucun"
 
 # The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
@@ -84,6 +88,7 @@ SORT_CHOICES = {
     "creation": _("Création, la plus ancienne d'abord"),
 }
 DEFAULT_SORT = "-derniere_action"
+OLDEST_ACTION_FIRST = "derniere_action"
 # The direction a column header sorts in first: dates and numbers newest first, text from A.
 FIRST_DIRECTION = {"numero": "-numero", "sujet": "sujet", "statut": "statut", "derniere_action": "-derniere_action"}
 

@@ -1,12 +1,12 @@
 """Who may do what. Every check of a right in the portal goes through this module.
 
 One predicate per right, and one queryset of the tickets a user may see that always agrees with
-``can_view``. Scopes decide which history entries and files a viewer sees.
+``can_view``. Which history entries and files a viewer sees is ``tickets.comments.scopes``.
 """
 
 from django.db.models import Q
 
-from tickets.models import EntryScope, Invitation, Membership, Ticket, TicketScope
+from tickets.models import Invitation, Membership, Ticket, TicketScope
 
 
 def memberships_of(user):
@@ -88,53 +88,6 @@ def visible_tickets_for(user):
         | Q(scope=TicketScope.PUBLIC, service__enabled=True)
         | Q(pk__in=Invitation.objects.filter(user=user).values("ticket_id"))
     )
-
-
-# Scopes of history entries and files.
-
-OWNER_SCOPES = frozenset({EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.OWNER})
-INVITEE_SCOPES = frozenset({EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.INVITED_MANAGERS})
-ALL_SCOPES = frozenset(EntryScope)
-
-
-def readable_scopes(user, ticket):
-    """The entry scopes the user reads on this ticket (empty when they may not see the ticket)."""
-    if not can_view(user, ticket):
-        return frozenset()
-    if is_service_manager(user, ticket):
-        return ALL_SCOPES
-    scopes = {EntryScope.PUBLIC}
-    if is_owner(user, ticket):
-        scopes |= OWNER_SCOPES
-    if is_invitee(user, ticket):
-        scopes |= INVITEE_SCOPES
-    return frozenset(scopes)
-
-
-def can_see_entry(user, entry):
-    """Whether the user may read a history entry or a file (anything with a ``ticket`` and a ``scope``)."""
-    return entry.scope in readable_scopes(user, entry.ticket)
-
-
-def visible_entries(user, ticket, queryset):
-    """Filters history entries or files of ``ticket`` down to what ``can_see_entry`` allows."""
-    return queryset.filter(ticket=ticket, scope__in=readable_scopes(user, ticket))
-
-
-def writable_scopes(user, ticket):
-    """Scopes the user may give to what they write: managers every scope (public only on public tickets),
-    owners every scope but "Gestionnaires", invitees public, invited and invited_managers."""
-    scopes = set()
-    if is_service_manager(user, ticket):
-        scopes |= ALL_SCOPES
-    else:
-        if is_owner(user, ticket):
-            scopes |= ALL_SCOPES - {EntryScope.MANAGERS}
-        if is_invitee(user, ticket):
-            scopes |= INVITEE_SCOPES
-    if ticket.scope != TicketScope.PUBLIC:
-        scopes.discard(EntryScope.PUBLIC)
-    return frozenset(scopes)
 
 
 # Rights of the actions. Whether the ticket's status allows an action is the workflow's table.

@@ -16,16 +16,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from tickets import deposit, mail, notifications, workflow
-from tickets.models import OPEN_STATUSES, Membership, OutgoingMail, Status, Ticket
+from tickets import workflow
+from tickets.attachments import drafts
+from tickets.models import Membership, OutgoingMail, Status, Ticket
+from tickets.notifications import delivery, queue_mails
+from tickets.notifications.outbox import write_summary_mail
+from tickets.notifications.summaries import summary_section
 
 logger = logging.getLogger(__name__)
-
-# A daily summary shows the first tickets of each list; its link to the dashboard shows them all.
-SUMMARY_LIST_LIMIT = 20
-# "Their tickets" as the dashboard's "Pris en charge par moi" counts them with its default status filter,
-# so that the number in the mail matches the list its link opens.
-IN_CHARGE_STATUSES = sorted(OPEN_STATUSES | {Status.CLOSURE_REQUESTED})
 
 
 def expire_closure_requests():
@@ -97,11 +95,11 @@ def send_daily_summaries(*, now=None):
         group = list(group)
         manager = group[0].user
         try:
-            sections = [_summary_section(m.service, manager, now, idle_days, shared) for m in group]
+            sections = [summary_section(m.service, manager, now, idle_days, shared) for m in group]
             if all(section.is_empty for section in sections):
                 continue
             with transaction.atomic():
-                row = mail.write_summary_mail(manager, day, sections, idle_days=idle_days)
+                row = write_summary_mail(manager, day, sections, idle_days=idle_days)
         except IntegrityError:
             logger.info("Manager %s already has the summary of %s.", manager.pk, day)  # another run was first
             continue
@@ -110,49 +108,17 @@ def send_daily_summaries(*, now=None):
             continue
         written.append((row.pk, 0))
     if written:
-        transaction.on_commit(partial(notifications.queue_mails, written))
+        transaction.on_commit(partial(queue_mails, written))
         logger.info("%s daily summaries written.", len(written))
     return len(written)
-
-
-def _summary_section(service, manager, now, idle_days, shared):
-    if service.pk not in shared:
-        tickets = Ticket.objects.filter(service=service)
-        free = tickets.filter(status=Status.FREE).order_by("created_at", "pk")
-        idle = (
-            tickets.filter(status__in=sorted(OPEN_STATUSES), last_action_at__lte=now - timedelta(days=idle_days))
-            # A ticket put aside until its recall date is waiting as it was asked to, not forgotten.
-            .exclude(status=Status.POSTPONED, recall_at__gt=now)
-            .order_by("last_action_at", "pk")
-        )
-        shared[service.pk] = (
-            _first_of(free, {"vue": "libres", "service": service.pk}),
-            _first_of(idle, {"vue": "services", "service": service.pk, "tri": "derniere_action"}),
-        )
-    mine = Ticket.objects.filter(service=service, manager=manager, status__in=IN_CHARGE_STATUSES).order_by(
-        "last_action_at", "pk"
-    )
-    free, idle = shared[service.pk]
-    return mail.SummarySection(
-        service=service,
-        free=free,
-        mine=_first_of(mine, {"vue": "miens", "service": service.pk}),
-        idle=idle,
-    )
-
-
-def _first_of(tickets, dashboard_query):
-    first = list(tickets.only("pk", "subject", "status", "last_action_at")[: SUMMARY_LIST_LIMIT + 1])
-    count = len(first) if len(first) <= SUMMARY_LIST_LIMIT else tickets.count()
-    return mail.SummaryList(count=count, tickets=first[:SUMMARY_LIST_LIMIT], dashboard_query=dashboard_query)
 
 
 def sweep_outbox_in_process():
     """Sends, in this process, the mails the outbox left behind (as ``send_pending_mail`` does).
     Returns how many were sent."""
-    return sum(mail.deliver(mail_id).outcome == mail.Outcome.SENT for mail_id in mail.collect_due_mail())
+    return sum(delivery.deliver(mail_id).outcome == delivery.Outcome.SENT for mail_id in delivery.collect_due_mail())
 
 
 def forget_abandoned_drafts():
     """Deletes the files of deposits abandoned for more than ``DRAFT_HOURS``. Returns how many."""
-    return deposit.forget_abandoned_drafts(older_than=timedelta(hours=settings.DRAFT_HOURS))
+    return drafts.forget_abandoned_drafts(older_than=timedelta(hours=settings.DRAFT_HOURS))

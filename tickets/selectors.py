@@ -7,7 +7,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from tickets import permissions
-from tickets.models import Attachment, Bookmark, Event, Follower, Invitation, Ticket
+from tickets.comments.history import history_for
+from tickets.comments.scopes import can_see_entry, visible_entries
+from tickets.models import Attachment, Bookmark, Follower, Invitation, Ticket
 
 
 def get_ticket_for(user, number):
@@ -28,14 +30,9 @@ def get_ticket_for(user, number):
     return ticket
 
 
-def history_for(user, ticket):
-    """The history entries of the ticket the user may read, oldest first."""
-    return permissions.visible_entries(user, ticket, Event.objects.select_related("actor")).order_by("created_at", "pk")
-
-
 def files_for(user, ticket):
     """The files of the ticket the user may see."""
-    return permissions.visible_entries(user, ticket, Attachment.objects.all()).order_by("created_at", "pk")
+    return visible_entries(user, ticket, Attachment.objects.all()).order_by("created_at", "pk")
 
 
 def get_attachment_for(user, token):
@@ -43,7 +40,7 @@ def get_attachment_for(user, token):
     if not re.fullmatch(r"[0-9a-f]{32}", str(token)):
         raise Http404
     attachment = Attachment.objects.select_related("ticket__service").filter(token=token).first()
-    if attachment is None or not permissions.can_see_entry(user, attachment):
+    if attachment is None or not can_see_entry(user, attachment):
         raise Http404
     return attachment
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions
+from tickets.categories.tree import takes_tickets
+from tickets.comments.scopes import writable_scopes
 from tickets.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -91,6 +93,13 @@ RIGHTS = {
 }
 
 
+# Why an action is refused, said the same way wherever it is refused.
+NOT_IN_THIS_STATUS = _("Cette action n'est pas possible dans l'état actuel du ticket.")
+NOT_ALLOWED = _("Vous n'avez pas le droit de faire cette action sur ce ticket.")
+CATEGORY_CLOSED = _("Cette catégorie n'accepte pas de ticket.")
+RECALL_IN_THE_PAST = _("La date de rappel doit être dans le futur.")
+
+
 class WorkflowError(Exception):
     """An action that cannot be done; ``message`` is translated and meant for the person who tried."""
 
@@ -107,10 +116,26 @@ class StaleTicket(WorkflowError):
         super().__init__(_("Le ticket a été modifié entre-temps."), text=text)
 
 
+def refusal(action, ticket, user):
+    """Why ``user`` may not do ``action`` on ``ticket`` now, as a translated sentence; None when they may.
+    The status is checked first: what someone else did meanwhile may be why the right is gone too."""
+    sources, _target = MOVES[action]
+    if ticket.status not in sources:
+        return NOT_IN_THIS_STATUS
+    if user is None or not user.is_authenticated or not RIGHTS[action](user, ticket):
+        return NOT_ALLOWED
+    return None
+
+
 def allows(action, ticket, user):
     """Whether ``user`` may do ``action`` on ``ticket`` now (status and right)."""
-    sources, _target = MOVES[action]
-    return ticket.status in sources and user is not None and user.is_authenticated and RIGHTS[action](user, ticket)
+    return refusal(action, ticket, user) is None
+
+
+def check_recall_date(recall_at, *, text=""):
+    """Raises ``WorkflowError`` when a recall date is given and is not in the future."""
+    if recall_at is not None and recall_at <= timezone.now():
+        raise WorkflowError(RECALL_IN_THE_PAST, text=text)
 
 
 def available_actions(user, ticket):
@@ -168,10 +193,10 @@ def _perform(
         locked = _lock(ticket, text)
         sources, _target = MOVES[action]
         if locked.status not in sources:
-            raise WorkflowError(_("Cette action n'est pas possible dans l'état actuel du ticket."), text=text)
+            raise WorkflowError(NOT_IN_THIS_STATUS, text=text)
         if actor is not None and not (right(locked) if right else RIGHTS[action](actor, locked)):
-            raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce ticket."), text=text)
-        if actor is not None and scope not in permissions.writable_scopes(actor, locked):
+            raise WorkflowError(NOT_ALLOWED, text=text)
+        if actor is not None and scope not in writable_scopes(actor, locked):
             raise WorkflowError(_("Cette visibilité n'est pas permise ici."), text=text)
         if check:
             check(locked)
@@ -193,19 +218,26 @@ def _perform(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
-        event = Event.objects.create(
-            ticket=locked,
-            actor=actor,
-            kind=kind or f"ticket.{action}",
-            old_status=old_status,
-            new_status=new_status,
-            text=sanitize_html(text),
-            scope=scope,
-            data=applied.data,
-            created_at=now,
-        )
-        announce(event)
+        _record(locked, actor, kind or f"ticket.{action}", old_status, sanitize_html(text), scope, applied.data, now)
     return locked
+
+
+def _record(ticket, actor, kind, old_status, text, scope, data, now):
+    """Writes the one history entry of an action that brought ``ticket`` where it is now, and announces it.
+    ``text`` is already sanitised."""
+    event = Event.objects.create(
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        old_status=old_status,
+        new_status=ticket.status,
+        text=text,
+        scope=scope,
+        data=data,
+        created_at=now,
+    )
+    announce(event)
+    return event
 
 
 def _require_text(text, message):
@@ -226,8 +258,8 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
     Raises ``WorkflowError`` when the category takes no tickets or the actor may not file for another owner.
     """
     category = category.redirect_to or category
-    if not category.enabled or not category.accepts_tickets or not category.service.enabled:
-        raise WorkflowError(_("Cette catégorie n'accepte pas de ticket."), text=description)
+    if not takes_tickets(category):
+        raise WorkflowError(CATEGORY_CLOSED, text=description)
     owner = owner or actor
     service = category.service
     if owner != actor and not (actor.is_superuser or permissions.memberships_of(actor).get(service.pk)):
@@ -245,24 +277,13 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
         created_at=now,
         last_action_at=now,
     )
-    status = Status.FREE
     manager = _automatic_manager(service) if service.auto_assign else None
+    data = {}
     if manager is not None:
-        status = Status.IN_PROGRESS
-        Ticket.objects.filter(pk=ticket.pk).update(status=status, manager=manager, taken_at=now)
-        ticket.status, ticket.manager, ticket.taken_at = status, manager, now
-    event = Event.objects.create(
-        ticket=ticket,
-        actor=actor,
-        kind="ticket.created",
-        old_status="",
-        new_status=status,
-        text=ticket.description,
-        scope=EntryScope.INVITED,
-        data={"manager": manager.pk} if manager else {},
-        created_at=now,
-    )
-    announce(event)
+        ticket.status, ticket.manager, ticket.taken_at = Status.IN_PROGRESS, manager, now
+        ticket.save(update_fields=["status", "manager", "taken_at"])
+        data["manager"] = manager.pk
+    _record(ticket, actor, "ticket.created", "", ticket.description, EntryScope.INVITED, data, now)
     return ticket
 
 
@@ -349,10 +370,6 @@ def comment(ticket, *, actor, text, scope=EntryScope.INVITED):
 def postpone(ticket, *, actor, recall_at=None, text="", scope=EntryScope.INVITED):
     """Reporter, until ``recall_at`` when given (it must be in the future)."""
 
-    def check(locked):
-        if recall_at is not None and recall_at <= timezone.now():
-            raise WorkflowError(_("La date de rappel doit être dans le futur."), text=text)
-
     return _perform(
         ticket,
         "postpone",
@@ -360,7 +377,7 @@ def postpone(ticket, *, actor, recall_at=None, text="", scope=EntryScope.INVITED
         text=text,
         scope=scope,
         kind="ticket.postponed",
-        check=check,
+        check=lambda locked: check_recall_date(recall_at, text=text),
         change=lambda t: Change({"recall_at": recall_at}, {"recall_at": recall_at.isoformat() if recall_at else None}),
     )
 
@@ -445,8 +462,8 @@ def move(ticket, *, actor, category, text="", scope=EntryScope.INVITED):
     target = category.redirect_to or category
 
     def check(locked):
-        if not target.enabled or not target.accepts_tickets or not target.service.enabled:
-            raise WorkflowError(_("Cette catégorie n'accepte pas de ticket."), text=text)
+        if not takes_tickets(target):
+            raise WorkflowError(CATEGORY_CLOSED, text=text)
         if target.pk == locked.category_id:
             raise WorkflowError(_("Le ticket est déjà dans cette catégorie."), text=text)
         if not permissions.can_move(actor, locked, target.service):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tickets.dashboards import bookmarks_page
 from tickets.selectors import get_ticket_for, ticket_page
-from tickets.services import set_bookmark
+from tickets.services.personal import set_bookmark
 
 
 @login_required

@@ -7,7 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from tickets import deposit
+from tickets.attachments.drafts import DraftFiles
+from tickets.categories.tree import category_tree, depositable_category
+from tickets.forms.deposit import DepositForm
+from tickets.services.deposit import file_ticket
 from tickets.workflow import WorkflowError
 
 
@@ -15,27 +18,28 @@ from tickets.workflow import WorkflowError
 def choose_category(request):
     """Step 1/2: the categories the user may file a ticket in, filtered by ``q`` (also instantly with JS)."""
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    return render(request, "tickets/deposit_step1.html", {"tree": deposit.category_tree(query), "query": query})
+    return render(request, "tickets/deposit_step1.html", {"tree": category_tree(query), "query": query})
 
 
 @login_required
 def describe(request, category):
     """Step 2/2: subject, description, files, advanced properties. A URL that opens it for one category."""
-    category = deposit.depositable_category(category)
+    category = depositable_category(category)
     if category is None:
         raise Http404
     if request.method != "POST":
-        form = deposit.DepositForm(user=request.user, category=category)
+        form = DepositForm(user=request.user, category=category)
         return render(request, "tickets/deposit_step2.html", {"form": form, "category": category, "drafts": []})
-    form = deposit.DepositForm(request.POST, request.FILES, user=request.user, category=category)
-    drafts, file_errors = deposit.keep_uploads(request, request.FILES.getlist("files"), deposit.kept_drafts(request))
+    form = DepositForm(request.POST, request.FILES, user=request.user, category=category)
+    files = DraftFiles(request.session, request.user.pk)
+    drafts, file_errors = files.add(request.FILES.getlist("files"), files.kept(request.POST.getlist("drafts")))
     if form.is_valid() and not file_errors:
         try:
-            ticket = deposit.file_ticket(form, drafts)
+            ticket = file_ticket(actor=request.user, category=category, drafts=drafts, **form.ticket_fields())
         except WorkflowError as error:
             form.add_error(None, error.message)
         else:
-            deposit.forget_drafts(request, drafts)
+            files.forget(drafts)
             messages.success(request, _("Un nouveau ticket a été créé."))
             return redirect("ticket", number=ticket.pk)
     for message in file_errors:

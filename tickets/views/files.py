@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 
-from tickets.attachments import serve_attachment
+from tickets.attachments.serving import serve_attachment
 from tickets.selectors import get_attachment_for
 
 

@@ -4,9 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
-from tickets.links import LinkRefused, read_link
+from tickets.notifications.links import LinkRefused, check_recipient, read_link
 
 
 def action_link(request, token):
@@ -17,9 +16,10 @@ def action_link(request, token):
         return render(request, "tickets/link_refused.html", {"reason": refused.reason}, status=410)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if request.user.pk != link.recipient_id:
-        reason = _("Ce lien a été envoyé à une autre personne : connectez-vous avec votre propre compte.")
-        return render(request, "tickets/link_refused.html", {"reason": reason}, status=403)
+    try:
+        check_recipient(link, request.user)
+    except LinkRefused as refused:
+        return render(request, "tickets/link_refused.html", {"reason": refused.reason}, status=403)
     target = f"/ticket/{link.ticket_id}/action/{link.action}/?{urlencode({'lien': token})}"
     return redirect(target)
 

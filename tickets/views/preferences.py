@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.views import remember_language
-from tickets.forms_preferences import PreferencesForms
+from tickets.forms.preferences import PreferencesForms
 
 
 @login_required

@@ -14,10 +14,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tickets import permissions, services, workflow
-from tickets.forms import ACTION_FORMS, MENU_ORDER
-from tickets.links import LinkRefused, read_link, use_link
-from tickets.selectors import get_ticket_for, history_for, ticket_page
+from tickets import permissions, workflow
+from tickets.comments.history import last_entry_for
+from tickets.forms.actions import ACTION_FORMS, MENU_ORDER
+from tickets.notifications.links import LinkRefused, check_recipient, read_link, use_link
+from tickets.selectors import get_ticket_for, ticket_page
+from tickets.services import personal
 
 
 def menu_actions(user, ticket):
@@ -35,7 +37,7 @@ def menu_actions(user, ticket):
 def ticket_detail(request, number):
     """The ticket page: title, ACTIONS, status, category, owner, manager, history, files, invitees, follows."""
     context = ticket_page(request.user, number)
-    services.record_view(request.user, context["ticket"])
+    personal.record_view(request.user, context["ticket"])
     context["actions"] = menu_actions(request.user, context["ticket"])
     return render(request, "tickets/ticket.html", context)
 
@@ -54,13 +56,6 @@ def _posted_version(request):
         return None
 
 
-def _refusal(action, ticket):
-    sources, _target = workflow.MOVES[action]
-    if ticket.status not in sources:
-        return _("Cette action n'est pas possible dans l'état actuel du ticket.")
-    return _("Vous n'avez pas le droit de faire cette action sur ce ticket.")
-
-
 def _kept_text(form, error=None):
     """What the person typed, to give back when the action could not be done."""
     if error is not None and error.text:
@@ -77,8 +72,9 @@ def _mail_link(request, ticket, action):
     if not token:
         return None
     link = read_link(token)
-    if link.recipient_id != request.user.pk or link.ticket_id != ticket.pk or link.action != action:
-        raise LinkRefused(_("Ce lien a été envoyé à une autre personne : connectez-vous avec votre propre compte."))
+    check_recipient(link, request.user)
+    if link.ticket_id != ticket.pk or link.action != action:
+        raise LinkRefused(_("Ce lien n'est pas valide."))
     return link
 
 
@@ -95,7 +91,7 @@ def _action_page(request, ticket, form, *, status=200, error=None, kept_text="")
         "form": form if status != 403 else None,
         "error": error,
         "kept_text": kept_text,
-        "last_entry": history_for(request.user, ticket).order_by("-created_at", "-pk").first(),
+        "last_entry": last_entry_for(request.user, ticket),
     }
     response = render(request, "tickets/action_form.html", context, status=status)
     if request.htmx:
@@ -128,9 +124,8 @@ def ticket_action(request, number, action):
         return _link_refused(request, refused)
     if request.method != "POST":
         form = form_class(ticket=ticket, user=request.user)
-        if not workflow.allows(action, ticket, request.user):
-            return _action_page(request, ticket, form, status=403, error=_refusal(action, ticket))
-        return _action_page(request, ticket, form)
+        refusal = workflow.refusal(action, ticket, request.user)
+        return _action_page(request, ticket, form, status=403 if refusal else 200, error=refusal)
 
     form = form_class(request.POST, ticket=ticket, user=request.user)
     current_version = ticket.version
@@ -139,10 +134,9 @@ def ticket_action(request, number, action):
         # Decided before the rights: the change made meanwhile may be what forbids the action now.
         stale = workflow.StaleTicket(text=_kept_text(form))
         return _action_page(request, ticket, form, status=409, error=stale.message, kept_text=stale.text)
-    if not workflow.allows(action, ticket, request.user):
-        return _action_page(
-            request, ticket, form, status=403, error=_refusal(action, ticket), kept_text=_kept_text(form)
-        )
+    refusal = workflow.refusal(action, ticket, request.user)
+    if refusal:
+        return _action_page(request, ticket, form, status=403, error=refusal, kept_text=_kept_text(form))
     if not form.is_valid():
         return _action_page(request, ticket, form, status=400)
     # The workflow compares it again under the row lock: a change landing after the check above is caught there.
@@ -168,7 +162,7 @@ def ticket_action(request, number, action):
 def bookmark(request, number):
     """Ajouter un signet / Retirer le signet (``on`` = 1 or 0)."""
     ticket = get_ticket_for(request.user, number)
-    if services.set_bookmark(request.user, ticket, on=request.POST.get("on") == "1"):
+    if personal.set_bookmark(request.user, ticket, on=request.POST.get("on") == "1"):
         messages.success(request, _("Le ticket a été ajouté à vos signets."))
     else:
         messages.success(request, _("Le ticket a été retiré de vos signets."))
@@ -180,7 +174,7 @@ def bookmark(request, number):
 def follow(request, number):
     """Surveiller / Ne plus surveiller (``on`` = 1 or 0): every notification of the ticket, or none."""
     ticket = get_ticket_for(request.user, number)
-    if services.set_follow(request.user, ticket, on=request.POST.get("on") == "1"):
+    if personal.set_follow(request.user, ticket, on=request.POST.get("on") == "1"):
         messages.success(request, _("Vous surveillez ce ticket : vous serez averti de chaque action."))
     else:
         messages.success(request, _("Vous ne surveillez plus ce ticket."))

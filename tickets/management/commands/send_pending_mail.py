@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from tickets import mail
+from tickets.notifications import delivery
 
 
 class Command(BaseCommand):
@@ -28,8 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, grace, abandoned_after, **options):
         outcomes = {}
-        for mail_id in mail.collect_due_mail(grace_seconds=grace, abandoned_after_minutes=abandoned_after):
-            outcome = mail.deliver(mail_id).outcome
+        for mail_id in delivery.collect_due_mail(grace_seconds=grace, abandoned_after_minutes=abandoned_after):
+            outcome = delivery.deliver(mail_id).outcome
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
         summary = ", ".join(f"{outcome}: {count}" for outcome, count in sorted(outcomes.items())) or "nothing to send"
         self.stdout.write(summary)

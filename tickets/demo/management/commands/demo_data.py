@@ -3,7 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets.demo import DEMO_PASSWORD, PEOPLE, generate_tickets, load_demo_data
+from tickets.demo.data import DEMO_PASSWORD, PEOPLE, load_demo_data
+from tickets.demo.generator import generate_tickets
 
 
 class Command(BaseCommand):

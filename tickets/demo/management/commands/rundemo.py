@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.cas.demo_server import start_for_demo
+from tickets.demo.cas_server import start_for_demo
 
 
 class Command(BaseCommand):

@@ -1,15 +1,12 @@
-"""Files attached to tickets: which ones are accepted, how they are checked, stored and served back.
+"""Which files are accepted, and how they are checked.
 
 A file's type is read from its bytes, never from its name nor from the type the browser sent: a page
 named "photo.png" is refused. Markup (HTML, SVG, XML) is never accepted, so that no attached file can
-run a script in the portal's origin, even if a browser ignored the headers ``serve_attachment`` sends.
+run a script in the portal's origin, even if a browser ignored the headers that serving sends.
 """
 
 import codecs
-import io
-import logging
 import re
-import secrets
 import unicodedata
 import warnings
 import zipfile
@@ -19,20 +16,10 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
-from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
-
-from tickets.models import Attachment
-
-logger = logging.getLogger(__name__)
+from PIL import Image
 
 ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
@@ -47,7 +34,6 @@ ACCEPTED_TYPES = [*IMAGE_TYPES, "application/pdf", "text/plain", *OFFICE_TYPES]
 
 DEFAULT_NAME = "fichier"
 MAX_NAME_LENGTH = 255  # Attachment.name's max_length
-THUMBNAIL_SIZE = (200, 200)
 
 # Enough for every signature below and for spotting markup at the start of a text file.
 HEAD_SIZE = 4096
@@ -273,124 +259,3 @@ def _check_image(file, content_type, name):
             code="image_too_big",
             params={"name": name, "limit": number_format(limit, force_grouping=True)},
         )
-
-
-def make_thumbnail(file):
-    """Returns a PNG thumbnail (JPEG for a JPEG photo) of an image, at most 200×200, turned upright.
-
-    Returns None when the file is not an accepted image, is larger than ``settings.MAX_IMAGE_PIXELS``
-    or cannot be read: a file without a thumbnail is still a good attachment. Raises nothing. The thumbnail
-    carries none of the original's metadata (EXIF, GPS position). ``file`` is left at its start.
-    """
-    file.seek(0)
-    content_type = sniff_content_type(file.read(HEAD_SIZE), file)
-    if content_type not in IMAGE_TYPES:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file, formats=[_PILLOW_FORMATS[content_type]]) as image:
-                if image.width * image.height > settings.MAX_IMAGE_PIXELS:
-                    return None
-                # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size: much less memory for a big photo.
-                image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))
-                return _encode_thumbnail(ImageOps.exif_transpose(image), as_jpeg=content_type == "image/jpeg")
-    # A thumbnail is a convenience: whatever goes wrong, the upload goes on without one.
-    except Exception:
-        logger.warning("No thumbnail for %s", getattr(file, "name", "?"), exc_info=True)
-        return None
-    finally:
-        file.seek(0)
-
-
-def _encode_thumbnail(image, *, as_jpeg):
-    transparent = not as_jpeg and (image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info)
-    # Converted before shrinking: a palette image would otherwise be resized without smoothing.
-    image = image.convert("RGBA" if transparent else "RGB")
-    image.thumbnail(THUMBNAIL_SIZE)
-    output = io.BytesIO()
-    if as_jpeg:
-        image.save(output, format="JPEG", quality=85, optimize=True)
-        return ContentFile(output.getvalue(), name="thumbnail.jpg")
-    image.save(output, format="PNG", optimize=True)
-    return ContentFile(output.getvalue(), name="thumbnail.png")
-
-
-def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
-    """Checks a file, stores it with its thumbnail and returns the new ``Attachment`` of ``ticket``.
-
-    The file is saved under a random token, never under the name it came with. Raises ``ValidationError``
-    as ``validate_upload`` does, and then nothing is written. If the row cannot be saved, the files just
-    written are deleted and the database error is raised.
-    """
-    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0))["total"]
-    info = validate_upload(uploaded_file, ticket_total=used)
-    # Before the file is saved: the storage may move a temporary upload away.
-    thumbnail = make_thumbnail(uploaded_file) if info.is_image else None
-    attachment = Attachment(
-        ticket=ticket,
-        event=event,
-        uploaded_by=uploaded_by,
-        scope=scope,
-        token=secrets.token_hex(16),
-        name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-    )
-    try:
-        # A savepoint: when the caller's transaction is still open, a failed insert does not spoil it.
-        with transaction.atomic():
-            uploaded_file.seek(0)
-            attachment.file.save(attachment.token, uploaded_file, save=False)
-            if thumbnail is not None:
-                suffix = PurePath(thumbnail.name).suffix
-                attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
-            attachment.save()
-    except BaseException:
-        for field in (attachment.file, attachment.thumbnail):
-            if field.name:
-                _delete_quietly(field)
-        raise
-    return attachment
-
-
-def _delete_quietly(field):
-    try:
-        field.storage.delete(field.name)
-    except OSError:
-        # The error that made the upload fail matters more than a leftover file.
-        logger.exception("Could not delete %s after a failed upload", field.name)
-
-
-def serve_attachment(attachment, *, thumbnail=False):
-    """Returns a ``FileResponse`` of an attachment's file, or of its thumbnail if ``thumbnail`` is true.
-
-    Accepted images are shown in the page (inline); every other file is downloaded (as_attachment). The
-    response carries the content type found at upload, the cleaned original name, ``nosniff`` and a
-    sandboxing Content-Security-Policy, and may only be kept in the user's own cache. Checks no
-    permission: the caller does. Raises ``Http404`` if the thumbnail or the file is missing.
-    """
-    field = attachment.thumbnail if thumbnail else attachment.file
-    if not field:
-        raise Http404
-    if thumbnail:
-        content_type = "image/jpeg" if field.name.endswith(".jpg") else "image/png"
-    else:
-        content_type = attachment.content_type
-        # A row written by other means than store_attachment is served as an opaque download.
-        if content_type not in ACCEPTED_TYPES:
-            content_type = "application/octet-stream"
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=content_type not in IMAGE_TYPES,
-        filename=clean_filename(attachment.name),
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True)
-    return response

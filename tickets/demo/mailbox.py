@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 
 EML_NAME = re.compile(r"[\w.-]{1,200}\.eml")
 LISTED = 200
@@ -71,7 +70,7 @@ def mailbox(request):
     for file in files:
         message = read_mail(file)
         mails.append({"name": file.name, "to": message["To"], "subject": message["Subject"], "date": message["Date"]})
-    return render(request, "tickets/mailbox.html", {"mails": mails, "folder": folder})
+    return render(request, "demo/mailbox.html", {"mails": mails, "folder": folder})
 
 
 def mail(request, name):
@@ -87,10 +86,4 @@ def mail(request, name):
         "text": body.get_content() if body is not None else "",
         "links": links_of(message),
     }
-    return render(request, "tickets/mail.html", context)
-
-
-urlpatterns = [
-    path("demo/courriels/", mailbox, name="demo_mailbox"),
-    path("demo/courriels/<str:name>/", mail, name="demo_mail"),
-]
+    return render(request, "demo/mail.html", context)

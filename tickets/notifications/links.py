@@ -68,6 +68,12 @@ def read_link(token):
     return link
 
 
+def check_recipient(link, user):
+    """Raises ``LinkRefused`` unless ``user`` is the person the link was sent to."""
+    if link.recipient_id != user.pk:
+        raise LinkRefused(_("Ce lien a été envoyé à une autre personne : connectez-vous avec votre propre compte."))
+
+
 def use_link(link):
     """Marks the link used, once: a second use at the same moment is refused."""
     with transaction.atomic():

@@ -1,0 +1,93 @@
+"""The files of a deposit kept between tries of its form.
+
+A file accepted on a try whose form had an error is kept as a draft (in the uploads folder, listed in
+the person's session), so that nobody has to choose it again; drafts become the ticket's files when it
+is created, and the hourly cleanup deletes those of deposits left unfinished.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from tickets.attachments.checks import validate_upload
+
+SESSION_KEY = "deposit_drafts"
+DRAFTS_FOLDER = "drafts"
+
+
+@dataclass(frozen=True)
+class Draft:
+    token: str
+    name: str
+    size: int
+    path: str
+
+    def open(self):
+        """The stored file, under the name it came with; close it after use."""
+        return File(default_storage.open(self.path, "rb"), name=self.name)
+
+
+class DraftFiles:
+    """The drafts of one person, listed in ``session`` (any mapping kept between their requests)."""
+
+    def __init__(self, session, user_id):
+        self.session = session
+        self.user_id = user_id
+
+    def _stored(self):
+        return self.session.get(SESSION_KEY, {})
+
+    def kept(self, tokens):
+        """The drafts the form still lists (their ``tokens``), in that order; unknown tokens are ignored."""
+        stored = self._stored()
+        return [Draft(token=token, **stored[token]) for token in tokens if token in stored]
+
+    def add(self, uploads, kept):
+        """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages)."""
+        drafts, errors = list(kept), []
+        total = sum(draft.size for draft in drafts)
+        stored = self._stored()
+        for upload in uploads:
+            try:
+                info = validate_upload(upload, ticket_total=total)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            token = secrets.token_hex(16)
+            upload.seek(0)
+            path = default_storage.save(f"{DRAFTS_FOLDER}/{self.user_id}/{token}", upload)
+            stored[token] = {"name": info.name, "size": info.size, "path": path}
+            drafts.append(Draft(token=token, name=info.name, size=info.size, path=path))
+            total += info.size
+        self.session[SESSION_KEY] = stored
+        return drafts, errors
+
+    def forget(self, drafts):
+        """Deletes the drafts' files and takes them off the list."""
+        stored = self._stored()
+        for draft in drafts:
+            stored.pop(draft.token, None)
+            default_storage.delete(draft.path)
+        self.session[SESSION_KEY] = stored
+
+
+def forget_abandoned_drafts(*, older_than):
+    """Deletes the draft files of deposits left unfinished for longer than ``older_than`` (a timedelta).
+    Returns how many were deleted. The sessions that still list one simply find it gone."""
+    limit = timezone.now() - older_than
+    deleted = 0
+    if not default_storage.exists(DRAFTS_FOLDER):
+        return 0
+    folders, _files = default_storage.listdir(DRAFTS_FOLDER)
+    for folder in folders:
+        _subfolders, files = default_storage.listdir(f"{DRAFTS_FOLDER}/{folder}")
+        for name in files:
+            path = f"{DRAFTS_FOLDER}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted

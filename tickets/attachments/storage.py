@@ -1,0 +1,61 @@
+"""Storing attached files: checked, saved under a random token, with their thumbnail."""
+
+import logging
+import secrets
+from pathlib import PurePath
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from tickets.attachments.checks import validate_upload
+from tickets.attachments.thumbnails import make_thumbnail
+from tickets.models import Attachment
+
+logger = logging.getLogger(__name__)
+
+
+def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
+    """Checks a file, stores it with its thumbnail and returns the new ``Attachment`` of ``ticket``.
+
+    The file is saved under a random token, never under the name it came with. Raises ``ValidationError``
+    as ``validate_upload`` does, and then nothing is written. If the row cannot be saved, the files just
+    written are deleted and the database error is raised.
+    """
+    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0))["total"]
+    info = validate_upload(uploaded_file, ticket_total=used)
+    # Before the file is saved: the storage may move a temporary upload away.
+    thumbnail = make_thumbnail(uploaded_file) if info.is_image else None
+    attachment = Attachment(
+        ticket=ticket,
+        event=event,
+        uploaded_by=uploaded_by,
+        scope=scope,
+        token=secrets.token_hex(16),
+        name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+    )
+    try:
+        # A savepoint: when the caller's transaction is still open, a failed insert does not spoil it.
+        with transaction.atomic():
+            uploaded_file.seek(0)
+            attachment.file.save(attachment.token, uploaded_file, save=False)
+            if thumbnail is not None:
+                suffix = PurePath(thumbnail.name).suffix
+                attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
+            attachment.save()
+    except BaseException:
+        for field in (attachment.file, attachment.thumbnail):
+            if field.name:
+                _delete_quietly(field)
+        raise
+    return attachment
+
+
+def _delete_quietly(field):
+    try:
+        field.storage.delete(field.name)
+    except OSError:
+        # The error that made the upload fail matters more than a leftover file.
+        logger.exception("Could not delete %s after a failed upload", field.name)

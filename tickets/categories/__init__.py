@@ -1,0 +1,1 @@
+"""Categories: each service's tree, and which categories a ticket may be filed in (``tree``)."""

@@ -1,0 +1,50 @@
+"""The ticket domain's data, one module per part: services and their managers, categories, tickets and
+the people linked to them, history entries (comments), attachments, and mail.
+
+Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
+"""
+
+from tickets.models.attachments import Attachment, attachment_path
+from tickets.models.categories import Category
+from tickets.models.choices import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    EntryScope,
+    Monitoring,
+    Origin,
+    Priority,
+    Status,
+    TicketScope,
+)
+from tickets.models.comments import EVENT_PHRASES, Event
+from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
+from tickets.models.services import Membership, Service
+from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
+
+__all__ = [
+    "EVENT_PHRASES",
+    "FINAL_STATUSES",
+    "OPEN_STATUSES",
+    "ActionLink",
+    "Attachment",
+    "Bookmark",
+    "Category",
+    "EntryScope",
+    "Event",
+    "Follower",
+    "Invitation",
+    "MailPreferences",
+    "MailStatus",
+    "Membership",
+    "Monitoring",
+    "Origin",
+    "OutgoingMail",
+    "Priority",
+    "Service",
+    "Status",
+    "Ticket",
+    "TicketScope",
+    "TicketUserLink",
+    "View",
+    "attachment_path",
+]

@@ -1,0 +1,43 @@
+"""Files attached to a ticket or to one of its history entries."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models.choices import EntryScope
+from tickets.models.comments import Event
+from tickets.models.tickets import Ticket
+
+
+def attachment_path(attachment, filename):
+    # The stored name never comes from the user: it is only a key for the file.
+    return f"attachments/{timezone.now():%Y/%m}/{attachment.token}"
+
+
+class Attachment(models.Model):
+    """A file of a ticket, stored outside any public URL and served by a view that checks its scope."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("ticket"))
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments", verbose_name=_("action")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("déposé par")
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(_("vignette"), upload_to="thumbnails/", blank=True, max_length=200)
+    name = models.CharField(_("nom"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("taille"))
+    scope = models.CharField(_("visibilité"), max_length=16, choices=EntryScope, default=EntryScope.INVITED)
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fichier attaché")
+        verbose_name_plural = _("fichiers attachés")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,73 @@
+"""Services (the departments that handle tickets) and their managers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models.choices import Monitoring, TicketScope
+
+
+class Service(models.Model):
+    """A department that handles tickets: "Pôle applications de scolarité"."""
+
+    label = models.CharField(_("libellé"), max_length=200, unique=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    default_scope = models.CharField(
+        _("visibilité par défaut des tickets"), max_length=16, choices=TicketScope, default=TicketScope.PRIVATE
+    )
+    closure_delay_days = models.PositiveSmallIntegerField(
+        _("délai d'expiration d'une demande de clôture (jours)"), default=14
+    )
+    auto_assign = models.BooleanField(
+        _("affectation automatique"),
+        default=False,
+        help_text=_("Un nouveau ticket est confié à un gestionnaire disponible du service."),
+    )
+    enabled = models.BooleanField(_("actif"), default=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="managed_services", verbose_name=_("gestionnaires")
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["label"]
+
+    def __str__(self):
+        return self.label
+
+
+class Membership(models.Model):
+    """A manager of a service, with the privileges this service grants them."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("service")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gestionnaire")
+    )
+    available = models.BooleanField(
+        _("disponible"),
+        default=True,
+        help_text=_("Un gestionnaire indisponible ne reçoit aucune affectation automatique."),
+    )
+    monitoring = models.CharField(_("surveillance"), max_length=8, choices=Monitoring, default=Monitoring.FREE)
+    daily_summary = models.BooleanField(_("résumé quotidien"), default=False)
+    can_take_free = models.BooleanField(_("prendre un ticket libre"), default=True)
+    can_take_assigned = models.BooleanField(_("prendre un ticket déjà affecté"), default=True)
+    can_assign = models.BooleanField(_("affecter à un autre gestionnaire"), default=True)
+    can_move = models.BooleanField(_("déplacer vers un autre service"), default=True)
+    can_reject = models.BooleanField(_("refuser un ticket"), default=True)
+    can_reopen = models.BooleanField(_("ré-ouvrir un ticket"), default=True)
+    can_manage_categories = models.BooleanField(_("gérer les catégories"), default=True)
+    can_manage_faq = models.BooleanField(_("gérer la FAQ"), default=True)
+    can_manage_managers = models.BooleanField(_("gérer les gestionnaires du service"), default=False)
+    can_manage_service = models.BooleanField(_("gérer les propriétés du service"), default=False)
+
+    class Meta:
+        verbose_name = _("gestionnaire du service")
+        verbose_name_plural = _("gestionnaires du service")
+        constraints = [models.UniqueConstraint(fields=["service", "user"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.service}"

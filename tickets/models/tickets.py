@@ -1,0 +1,114 @@
+"""Tickets and the people linked to them: invitees, followers, bookmarks and views.
+
+Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models.categories import Category
+from tickets.models.choices import OPEN_STATUSES, Origin, Priority, Status, TicketScope
+from tickets.models.services import Service
+
+
+class Ticket(models.Model):
+    """A request for help. Its number, shown as "TICKET n°255228", is its primary key."""
+
+    subject = models.CharField(_("sujet"), max_length=200)
+    description = models.TextField(_("description"))
+    status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.FREE)
+    priority = models.PositiveSmallIntegerField(_("priorité"), choices=Priority, default=Priority.NORMAL)
+    scope = models.CharField(_("visibilité"), max_length=16, choices=TicketScope, default=TicketScope.PRIVATE)
+    origin = models.CharField(_("origine"), max_length=8, choices=Origin, default=Origin.WEB)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_tickets", verbose_name=_("propriétaire")
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_tickets",
+        verbose_name=_("gestionnaire"),
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("catégorie")
+    )
+    recall_at = models.DateTimeField(_("date de rappel"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    last_action_at = models.DateTimeField(_("dernière action le"), default=timezone.now)
+    taken_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    # Raised by every action: a form carries the version it was shown, so a stale page is detected.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["service", "status"], name="ticket_service_status"),
+            models.Index(fields=["manager", "status"], name="ticket_manager_status"),
+            models.Index(fields=["owner", "-created_at"], name="ticket_owner_created"),
+            models.Index(fields=["-last_action_at"], name="ticket_last_action"),
+            models.Index(fields=["status", "recall_at"], name="ticket_status_recall"),
+        ]
+
+    def __str__(self):
+        return f"n°{self.pk} : {self.subject}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+
+class TicketUserLink(models.Model):
+    """A link between a ticket and a user, at most one of each kind per pair."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="%(class)s_unique")]
+
+    def __str__(self):
+        return f"{self.ticket_id} – {self.user_id}"
+
+
+class Invitation(TicketUserLink):
+    """A user invited on one ticket: they see it and may comment."""
+
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(TicketUserLink.Meta):
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+
+class Follower(TicketUserLink):
+    """A user who gets every notification of a ticket ("Surveillance du ticket")."""
+
+    class Meta(TicketUserLink.Meta):
+        verbose_name = _("surveillance")
+        verbose_name_plural = _("surveillances")
+
+
+class Bookmark(TicketUserLink):
+    """A ticket kept in the user's "Signets"."""
+
+    class Meta(TicketUserLink.Meta):
+        verbose_name = _("signet")
+        verbose_name_plural = _("signets")
+
+
+class View(TicketUserLink):
+    """When a user last opened a ticket: feeds "Historique" and the unread marks."""
+
+    class Meta(TicketUserLink.Meta):
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [models.Index(fields=["user", "-created_at"], name="view_user_recent")]

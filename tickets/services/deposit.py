@@ -1,0 +1,23 @@
+"""Filing a new ticket with the files chosen on the deposit form."""
+
+from django.db import transaction
+
+from tickets import workflow
+from tickets.attachments.storage import store_attachment
+from tickets.models import EntryScope
+
+
+def file_ticket(*, actor, category, drafts=(), **fields):
+    """Creates the ticket (``workflow.create_ticket`` with ``fields``) and attaches the ``drafts``
+    (``tickets.attachments.drafts.Draft``) to its first entry, in one transaction. Returns the ticket.
+
+    Raises ``WorkflowError`` as ``create_ticket`` does, and ``ValidationError`` for a file that no longer
+    passes the checks; nothing is written then.
+    """
+    with transaction.atomic():
+        ticket = workflow.create_ticket(actor=actor, category=category, **fields)
+        first_entry = ticket.events.get()
+        for draft in drafts:
+            with draft.open() as file:
+                store_attachment(ticket, file, uploaded_by=actor, scope=EntryScope.INVITED, event=first_entry)
+    return ticket
