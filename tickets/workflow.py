@@ -93,6 +93,41 @@ RIGHTS = {
 }
 
 
+# The history entry's kind of each action, in the past tense: what the ticket page and the mails tell.
+KINDS = {
+    "take": "ticket.taken",
+    "assign": "ticket.assigned",
+    "free": "ticket.freed",
+    "request_info": "ticket.information_requested",
+    "comment": "ticket.commented",
+    "postpone": "ticket.postponed",
+    "recall": "ticket.recalled",
+    "request_closure": "ticket.closure_requested",
+    "close": "ticket.closed",
+    "approve_closure": "ticket.closure_approved",
+    "refuse_closure": "ticket.closure_refused",
+    "expire": "ticket.expired",
+    "cancel": "ticket.cancelled",
+    "reject": "ticket.rejected",
+    "reopen": "ticket.reopened",
+    "move": "ticket.moved",
+    "change_subject": "ticket.subject_changed",
+    "change_priority": "ticket.priority_changed",
+    "change_scope": "ticket.scope_changed",
+    "change_owner": "ticket.owner_changed",
+    "invite": "ticket.invited",
+    "uninvite": "ticket.uninvited",
+}
+
+# Actions that need a text, and what is said when it is missing.
+REQUIRED_TEXT = {
+    "request_info": _("Posez votre question."),
+    "comment": _("Le commentaire est vide."),
+    "refuse_closure": _("Expliquez pourquoi vous refusez la clôture."),
+    "reject": _("Indiquez la raison du refus."),
+}
+
+
 # Why an action is refused, said the same way wherever it is refused.
 NOT_IN_THIS_STATUS = _("Cette action n'est pas possible dans l'état actuel du ticket.")
 NOT_ALLOWED = _("Vous n'avez pas le droit de faire cette action sur ce ticket.")
@@ -178,9 +213,7 @@ def _target_status(action, locked, actor):
     return target
 
 
-def _perform(
-    ticket, action, *, actor, text="", scope=EntryScope.INVITED, change=None, kind=None, check=None, right=None
-):
+def _perform(ticket, action, *, actor, text="", scope=EntryScope.INVITED, change=None, check=None, right=None):
     """Runs one action: lock, checks, save, history entry, announcement. Returns the updated ticket.
 
     ``change(locked)`` returns a ``Change`` of the other fields; ``check(locked)`` raises
@@ -198,6 +231,8 @@ def _perform(
             raise WorkflowError(NOT_ALLOWED, text=text)
         if actor is not None and scope not in writable_scopes(actor, locked):
             raise WorkflowError(_("Cette visibilité n'est pas permise ici."), text=text)
+        if action in REQUIRED_TEXT and not text.strip():
+            raise WorkflowError(REQUIRED_TEXT[action], text=text)
         if check:
             check(locked)
         old_status = locked.status
@@ -218,7 +253,7 @@ def _perform(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
-        _record(locked, actor, kind or f"ticket.{action}", old_status, sanitize_html(text), scope, applied.data, now)
+        _record(locked, actor, KINDS[action], old_status, sanitize_html(text), scope, applied.data, now)
     return locked
 
 
@@ -238,14 +273,6 @@ def _record(ticket, actor, kind, old_status, text, scope, data, now):
     )
     announce(event)
     return event
-
-
-def _require_text(text, message):
-    def check(locked):
-        if not (text or "").strip():
-            raise WorkflowError(message, text=text or "")
-
-    return check
 
 
 # The actions. Each takes the ticket as the actor saw it and the actor as a keyword argument.
@@ -304,7 +331,6 @@ def take(ticket, *, actor, text="", scope=EntryScope.INVITED):
         actor=actor,
         text=text,
         scope=scope,
-        kind="ticket.taken",
         change=lambda t: Change({"manager": actor}, {"previous_manager": t.manager_id}),
     )
 
@@ -322,7 +348,6 @@ def assign(ticket, *, actor, manager, text="", scope=EntryScope.INVITED):
         actor=actor,
         text=text,
         scope=scope,
-        kind="ticket.assigned",
         check=check,
         change=lambda t: Change({"manager": manager}, {"previous_manager": t.manager_id, "manager": manager.pk}),
     )
@@ -336,47 +361,28 @@ def free(ticket, *, actor, text="", scope=EntryScope.INVITED):
         actor=actor,
         text=text,
         scope=scope,
-        kind="ticket.freed",
         change=lambda t: Change({"manager": None}, {"previous_manager": t.manager_id}),
     )
 
 
 def request_information(ticket, *, actor, text, scope=EntryScope.INVITED):
     """Demander des informations: asks the owner a question (mandatory)."""
-    return _perform(
-        ticket,
-        "request_info",
-        actor=actor,
-        text=text,
-        scope=scope,
-        kind="ticket.information_requested",
-        check=_require_text(text, _("Posez votre question.")),
-    )
+    return _perform(ticket, "request_info", actor=actor, text=text, scope=scope)
 
 
 def comment(ticket, *, actor, text, scope=EntryScope.INVITED):
     """Ajouter commentaire; the owner's (or the manager in charge's) answer puts an awaiting ticket back to work."""
-    return _perform(
-        ticket,
-        "comment",
-        actor=actor,
-        text=text,
-        scope=scope,
-        kind="ticket.commented",
-        check=_require_text(text, _("Le commentaire est vide.")),
-    )
+    return _perform(ticket, "comment", actor=actor, text=text, scope=scope)
 
 
 def postpone(ticket, *, actor, recall_at=None, text="", scope=EntryScope.INVITED):
     """Reporter, until ``recall_at`` when given (it must be in the future)."""
-
     return _perform(
         ticket,
         "postpone",
         actor=actor,
         text=text,
         scope=scope,
-        kind="ticket.postponed",
         check=lambda locked: check_recall_date(recall_at, text=text),
         change=lambda t: Change({"recall_at": recall_at}, {"recall_at": recall_at.isoformat() if recall_at else None}),
     )
@@ -384,35 +390,27 @@ def postpone(ticket, *, actor, recall_at=None, text="", scope=EntryScope.INVITED
 
 def recall(ticket, *, actor, text="", scope=EntryScope.INVITED):
     """Rappeler: a postponed ticket is back to work; ``actor`` None when the scheduler does it at the recall date."""
-    return _perform(ticket, "recall", actor=actor, text=text, scope=scope, kind="ticket.recalled")
+    return _perform(ticket, "recall", actor=actor, text=text, scope=scope)
 
 
 def request_closure(ticket, *, actor, text="", scope=EntryScope.INVITED):
     """Clôre, by the manager in charge: asks the owner to approve the closure."""
-    return _perform(ticket, "request_closure", actor=actor, text=text, scope=scope, kind="ticket.closure_requested")
+    return _perform(ticket, "request_closure", actor=actor, text=text, scope=scope)
 
 
 def close(ticket, *, actor, text="", scope=EntryScope.INVITED):
     """Clôre, by the owner: closed for good."""
-    return _perform(ticket, "close", actor=actor, text=text, scope=scope, kind="ticket.closed")
+    return _perform(ticket, "close", actor=actor, text=text, scope=scope)
 
 
 def approve_closure(ticket, *, actor, text="", scope=EntryScope.INVITED):
     """Approuver la clôture."""
-    return _perform(ticket, "approve_closure", actor=actor, text=text, scope=scope, kind="ticket.closure_approved")
+    return _perform(ticket, "approve_closure", actor=actor, text=text, scope=scope)
 
 
 def refuse_closure(ticket, *, actor, text, scope=EntryScope.INVITED):
     """Refuser la clôture: back to work; the justification is mandatory."""
-    return _perform(
-        ticket,
-        "refuse_closure",
-        actor=actor,
-        text=text,
-        scope=scope,
-        kind="ticket.closure_refused",
-        check=_require_text(text, _("Expliquez pourquoi vous refusez la clôture.")),
-    )
+    return _perform(ticket, "refuse_closure", actor=actor, text=text, scope=scope)
 
 
 def expire(ticket, *, text=""):
@@ -423,25 +421,17 @@ def expire(ticket, *, text=""):
         if locked.last_action_at + delay > timezone.now():
             raise WorkflowError(_("Le délai de réponse n'est pas écoulé."))
 
-    return _perform(ticket, "expire", actor=None, text=text, kind="ticket.expired", check=check)
+    return _perform(ticket, "expire", actor=None, text=text, check=check)
 
 
 def cancel(ticket, *, actor, text="", scope=EntryScope.INVITED):
     """Annuler: the owner withdraws the ticket."""
-    return _perform(ticket, "cancel", actor=actor, text=text, scope=scope, kind="ticket.cancelled")
+    return _perform(ticket, "cancel", actor=actor, text=text, scope=scope)
 
 
 def reject(ticket, *, actor, text, scope=EntryScope.INVITED):
     """Refuser le ticket (out of scope, duplicate…); the reason is mandatory."""
-    return _perform(
-        ticket,
-        "reject",
-        actor=actor,
-        text=text,
-        scope=scope,
-        kind="ticket.rejected",
-        check=_require_text(text, _("Indiquez la raison du refus.")),
-    )
+    return _perform(ticket, "reject", actor=actor, text=text, scope=scope)
 
 
 def reopen(ticket, *, actor, text="", scope=EntryScope.INVITED):
@@ -453,7 +443,7 @@ def reopen(ticket, *, actor, text="", scope=EntryScope.INVITED):
             {} if keeps_manager else {"manager": None}, {"manager": locked.manager_id if keeps_manager else None}
         )
 
-    return _perform(ticket, "reopen", actor=actor, text=text, scope=scope, kind="ticket.reopened", change=change)
+    return _perform(ticket, "reopen", actor=actor, text=text, scope=scope, change=change)
 
 
 def move(ticket, *, actor, category, text="", scope=EntryScope.INVITED):
@@ -477,9 +467,7 @@ def move(ticket, *, actor, category, text="", scope=EntryScope.INVITED):
             data["freed_manager"] = locked.manager_id
         return Change(fields, data)
 
-    return _perform(
-        ticket, "move", actor=actor, text=text, scope=scope, kind="ticket.moved", check=check, change=change
-    )
+    return _perform(ticket, "move", actor=actor, text=text, scope=scope, check=check, change=change)
 
 
 def change_subject(ticket, *, actor, subject):
@@ -493,7 +481,6 @@ def change_subject(ticket, *, actor, subject):
         ticket,
         "change_subject",
         actor=actor,
-        kind="ticket.subject_changed",
         check=check,
         change=lambda t: Change({"subject": subject}, {"old": t.subject, "new": subject}),
     )
@@ -504,7 +491,6 @@ def change_priority(ticket, *, actor, priority):
         ticket,
         "change_priority",
         actor=actor,
-        kind="ticket.priority_changed",
         change=lambda t: Change({"priority": priority}, {"old": t.priority, "new": priority}),
     )
 
@@ -515,7 +501,6 @@ def change_scope(ticket, *, actor, scope):
         ticket,
         "change_scope",
         actor=actor,
-        kind="ticket.scope_changed",
         change=lambda t: Change({"scope": scope}, {"old": t.scope, "new": scope}),
     )
 
@@ -526,7 +511,6 @@ def change_owner(ticket, *, actor, owner, text=""):
         "change_owner",
         actor=actor,
         text=text,
-        kind="ticket.owner_changed",
         change=lambda t: Change({"owner": owner}, {"old": t.owner_id, "new": owner.pk}),
     )
 
@@ -542,7 +526,7 @@ def invite(ticket, *, actor, user, text=""):
         Invitation.objects.create(ticket=locked, user=user, invited_by=actor)
         return Change({}, {"user": user.pk})
 
-    return _perform(ticket, "invite", actor=actor, text=text, kind="ticket.invited", check=check, change=change)
+    return _perform(ticket, "invite", actor=actor, text=text, check=check, change=change)
 
 
 def uninvite(ticket, *, actor, user):
@@ -560,7 +544,6 @@ def uninvite(ticket, *, actor, user):
         ticket,
         "uninvite",
         actor=actor,
-        kind="ticket.uninvited",
         check=check,
         change=change,
         right=lambda locked: permissions.can_uninvite(actor, locked, user),

@@ -43,9 +43,11 @@ class Action:
     name: str  # a key of ``workflow.MOVES``
     label: str  # as the guide's ACTIONS menu shows it
     success_message: str
-    # The name of the ``tickets.workflow`` function that does it: (ticket, *, actor, **arguments) → the ticket.
-    function: str
     fields: tuple = ()
+    # The name of the ``tickets.workflow`` function that does it, (ticket, *, actor, **arguments) → the
+    # ticket, when it is not the action's name. Looked up at each call, so that the workflow stays the one
+    # place that acts.
+    function: str = ""
     # The field holding free text, given back on the form when the action fails.
     text_field: str | None = "text"
     # The label as a given person sees it, when it depends on who they are.
@@ -95,7 +97,7 @@ class ActionForm(forms.Form):
         for declared in self.declaration.fields:
             value = self.cleaned_data[declared.name] if declared.name in self.fields else declared.default(self)
             arguments[declared.argument or declared.name] = value
-        perform = getattr(workflow, self.declaration.function)
+        perform = getattr(workflow, self.declaration.function or self.declaration.name)
         return perform(self.ticket, actor=self.user, **arguments)
 
 
@@ -109,6 +111,11 @@ def text(label, *, required=True, help_text=""):
 
 
 OPTIONAL_TEXT = text(_("Commentaire (facultatif)"), required=False)
+
+
+def ticket_property(name, make_field, message):
+    """A field that changes the ticket's ``name``: shown with its current value, refused when unchanged."""
+    return Field(name, current(name, make_field), check=unchanged(name, message))
 
 
 def unchanged(attribute, message):
@@ -195,79 +202,71 @@ class OneLineField(forms.CharField):
 
 # The table: every action a person can do from the ticket page ("expire" is the scheduler's).
 ACTIONS = [
-    Action("take", _("Prendre en charge"), _("Vous avez pris en charge le ticket."), "take", (OPTIONAL_TEXT,)),
+    Action("take", _("Prendre en charge"), _("Vous avez pris en charge le ticket."), (OPTIONAL_TEXT,)),
     Action(
         "assign",
         _("Affecter"),
         _("Le ticket a été affecté."),
-        "assign",
         (Field("manager", available_managers), OPTIONAL_TEXT),
     ),
-    Action("free", _("Libérer"), _("Le ticket a été libéré."), "free", (OPTIONAL_TEXT,)),
+    Action("free", _("Libérer"), _("Le ticket a été libéré."), (OPTIONAL_TEXT,)),
     Action(
         "request_info",
         _("Demander des informations"),
         _("Votre question a été envoyée au propriétaire."),
-        "request_information",
         (text(_("Question")),),
+        function="request_information",
     ),
     Action(
         "comment",
         _("Ajouter commentaire"),
         _("Votre commentaire a été ajouté."),
-        "comment",
         (text(_("Commentaire")), Field("scope", comment_scopes)),
     ),
     Action(
         "postpone",
         _("Reporter"),
         _("Le ticket a été reporté."),
-        "postpone",
         (Field("recall_at", recall_date, check=check_recall_date), OPTIONAL_TEXT),
     ),
-    Action("recall", _("Rappeler"), _("Le ticket a été rappelé."), "recall", (OPTIONAL_TEXT,)),
+    Action("recall", _("Rappeler"), _("Le ticket a été rappelé."), (OPTIONAL_TEXT,)),
     Action(
         "request_closure",
         _("Clôre"),
         _("La clôture du ticket a été demandée au propriétaire."),
-        "request_closure",
         (OPTIONAL_TEXT,),
     ),
-    Action("close", _("Clôre"), _("Le ticket a été clos."), "close", (OPTIONAL_TEXT,)),
+    Action("close", _("Clôre"), _("Le ticket a été clos."), (OPTIONAL_TEXT,)),
     Action(
         "approve_closure",
         _("Approuver la clôture"),
         _("Vous avez approuvé la clôture du ticket."),
-        "approve_closure",
         (OPTIONAL_TEXT,),
     ),
     Action(
         "refuse_closure",
         _("Refuser la clôture"),
         _("Vous avez refusé la clôture du ticket."),
-        "refuse_closure",
         (text(_("Justification"), help_text=_("Expliquez pourquoi le problème n'est pas résolu.")),),
     ),
-    Action("cancel", _("Annuler"), _("Le ticket a été annulé."), "cancel", (OPTIONAL_TEXT,)),
-    Action("reject", _("Refuser le ticket"), _("Le ticket a été refusé."), "reject", (text(_("Raison du refus")),)),
-    Action("reopen", _("Ré-ouvrir"), _("Le ticket a été ré-ouvert."), "reopen", (OPTIONAL_TEXT,)),
+    Action("cancel", _("Annuler"), _("Le ticket a été annulé."), (OPTIONAL_TEXT,)),
+    Action("reject", _("Refuser le ticket"), _("Le ticket a été refusé."), (text(_("Raison du refus")),)),
+    Action("reopen", _("Ré-ouvrir"), _("Le ticket a été ré-ouvert."), (OPTIONAL_TEXT,)),
     Action(
         "move",
         _("Déplacer"),
         _("Le ticket a été déplacé."),
-        "move",
         (Field("category", move_targets), OPTIONAL_TEXT),
     ),
     Action(
         "change_subject",
         _("Changer le sujet"),
         _("Le sujet a été changé."),
-        "change_subject",
         (
-            Field(
+            ticket_property(
                 "subject",
-                current("subject", lambda: OneLineField(label=_("Sujet"), max_length=200)),
-                check=unchanged("subject", _("C'est déjà le sujet du ticket.")),
+                lambda: OneLineField(label=_("Sujet"), max_length=200),
+                _("C'est déjà le sujet du ticket."),
             ),
         ),
         text_field="subject",
@@ -276,15 +275,11 @@ ACTIONS = [
         "change_priority",
         _("Changer la priorité"),
         _("La priorité a été changée."),
-        "change_priority",
         (
-            Field(
+            ticket_property(
                 "priority",
-                current(
-                    "priority",
-                    lambda: forms.TypedChoiceField(label=_("Priorité"), choices=Priority.choices, coerce=int),
-                ),
-                check=unchanged("priority", _("C'est déjà la priorité du ticket.")),
+                lambda: forms.TypedChoiceField(label=_("Priorité"), choices=Priority.choices, coerce=int),
+                _("C'est déjà la priorité du ticket."),
             ),
         ),
         text_field=None,
@@ -293,19 +288,15 @@ ACTIONS = [
         "change_scope",
         _("Changer la visibilité"),
         _("La visibilité du ticket a été changée."),
-        "change_scope",
         (
-            Field(
+            ticket_property(
                 "scope",
-                current(
-                    "scope",
-                    lambda: forms.ChoiceField(
-                        label=_("Visibilité"),
-                        choices=TicketScope.choices,
-                        help_text=_("Un ticket public peut être vu par toutes les personnes qui voient son service."),
-                    ),
+                lambda: forms.ChoiceField(
+                    label=_("Visibilité"),
+                    choices=TicketScope.choices,
+                    help_text=_("Un ticket public peut être vu par toutes les personnes qui voient son service."),
                 ),
-                check=unchanged("scope", _("C'est déjà la visibilité du ticket.")),
+                _("C'est déjà la visibilité du ticket."),
             ),
         ),
         text_field=None,
@@ -314,7 +305,6 @@ ACTIONS = [
         "change_owner",
         _("Changer le propriétaire"),
         _("Le propriétaire du ticket a été changé."),
-        "change_owner",
         (
             Field(
                 "owner",
@@ -328,14 +318,12 @@ ACTIONS = [
         "invite",
         _("Inviter"),
         _("La personne a été invitée sur le ticket."),
-        "invite",
         (Field("person", lambda form: LoginField(label=_("Personne à inviter")), argument="user"), OPTIONAL_TEXT),
     ),
     Action(
         "uninvite",
         _("Retirer l'invitation"),
         _("L'invitation a été retirée."),
-        "uninvite",
         (Field("person", invitees, argument="user", default=lambda form: form.user),),
         text_field=None,
         personal_label=lambda user, ticket: (

@@ -30,17 +30,7 @@ def write_event_mail(event, recipients):
         mail = _open_group(ticket, user, now) if group else None
         if mail is None:
             rendered = _render(user, ticket, [event], reason)
-            mail = OutgoingMail.objects.create(
-                recipient=user,
-                to_address=user.email,
-                language=rendering.language_of(user),
-                subject=rendered.subject,
-                text_body=rendered.text,
-                html_body=rendered.html,
-                ticket=ticket,
-                created_at=now,
-                not_before=now + group,
-            )
+            mail = _write_row(user, rendered, ticket=ticket, created_at=now, not_before=now + group)
         else:
             earlier = list(mail.events.select_related("actor"))
             for entry in earlier:
@@ -81,6 +71,11 @@ def write_summary_mail(recipient, day, sections, *, idle_days):
     Raises ``IntegrityError`` when they already have one for that day: run it in its own transaction.
     """
     rendered = rendering.render_daily_summary(recipient, day, sections, idle_days=idle_days)
+    return _write_row(recipient, rendered, summary_date=day)
+
+
+def _write_row(recipient, rendered, **fields):
+    """A new outbox row of a ``RenderedMail`` to ``recipient``, in their language."""
     return OutgoingMail.objects.create(
         recipient=recipient,
         to_address=recipient.email,
@@ -88,5 +83,5 @@ def write_summary_mail(recipient, day, sections, *, idle_days):
         subject=rendered.subject,
         text_body=rendered.text,
         html_body=rendered.html,
-        summary_date=day,
+        **fields,
     )

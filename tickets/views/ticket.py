@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tickets import permissions, workflow
@@ -157,32 +158,34 @@ def ticket_action(request, number, action):
     return _after_action(request, updated)
 
 
-@require_POST
-@login_required
-def bookmark(request, number):
-    """Ajouter un signet / Retirer le signet (``on`` = 1 or 0)."""
-    ticket = get_ticket_for(request.user, number)
-    if personal.set_bookmark(request.user, ticket, on=request.POST.get("on") == "1"):
-        messages.success(request, _("Le ticket a été ajouté à vos signets."))
-    else:
-        messages.success(request, _("Le ticket a été retiré de vos signets."))
-    return redirect("ticket", number=ticket.pk)
+# The personal links of the ticket page: what sets them, and what is said when set (on) and unset (off).
+PERSONAL_LINKS = {
+    "bookmark": (
+        personal.set_bookmark,
+        _lazy("Le ticket a été ajouté à vos signets."),
+        _lazy("Le ticket a été retiré de vos signets."),
+    ),
+    "follow": (
+        personal.set_follow,
+        _lazy("Vous surveillez ce ticket : vous serez averti de chaque action."),
+        _lazy("Vous ne surveillez plus ce ticket."),
+    ),
+}
 
 
 @require_POST
 @login_required
-def follow(request, number):
-    """Surveiller / Ne plus surveiller (``on`` = 1 or 0): every notification of the ticket, or none."""
+def personal_link(request, number, link):
+    """Ajouter un signet / Retirer le signet, Surveiller / Ne plus surveiller (``on`` = 1 or 0)."""
     ticket = get_ticket_for(request.user, number)
-    if personal.set_follow(request.user, ticket, on=request.POST.get("on") == "1"):
-        messages.success(request, _("Vous surveillez ce ticket : vous serez averti de chaque action."))
-    else:
-        messages.success(request, _("Vous ne surveillez plus ce ticket."))
+    set_link, said_on, said_off = PERSONAL_LINKS[link]
+    is_on = set_link(request.user, ticket, on=request.POST.get("on") == "1")
+    messages.success(request, said_on if is_on else said_off)
     return redirect("ticket", number=ticket.pk)
 
 
 urlpatterns = [
     path("ticket/<int:number>/action/<slug:action>/", ticket_action, name="ticket_action"),
-    path("ticket/<int:number>/signet/", bookmark, name="bookmark"),
-    path("ticket/<int:number>/surveiller/", follow, name="follow"),
+    path("ticket/<int:number>/signet/", personal_link, {"link": "bookmark"}, name="bookmark"),
+    path("ticket/<int:number>/surveiller/", personal_link, {"link": "follow"}, name="follow"),
 ]
