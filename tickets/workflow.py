@@ -470,49 +470,39 @@ def move(ticket, *, actor, category, text="", scope=EntryScope.INVITED):
     return _perform(ticket, "move", actor=actor, text=text, scope=scope, check=check, change=change)
 
 
+def _set(name, value, *, old=None, new=None):
+    """The change of one property: the history entry keeps its old and new values (``old(ticket)`` and
+    ``new`` when they are not the property's own, as for a person, kept by id)."""
+    return lambda t: Change(
+        {name: value}, {"old": old(t) if old else getattr(t, name), "new": value if new is None else new}
+    )
+
+
 def change_subject(ticket, *, actor, subject):
+    """Changer le sujet: on one line, never empty."""
     subject = " ".join((subject or "").split())[:200]
 
     def check(locked):
         if not subject:
             raise WorkflowError(_("Le sujet est obligatoire."))
 
-    return _perform(
-        ticket,
-        "change_subject",
-        actor=actor,
-        check=check,
-        change=lambda t: Change({"subject": subject}, {"old": t.subject, "new": subject}),
-    )
+    return _perform(ticket, "change_subject", actor=actor, check=check, change=_set("subject", subject))
 
 
 def change_priority(ticket, *, actor, priority):
-    return _perform(
-        ticket,
-        "change_priority",
-        actor=actor,
-        change=lambda t: Change({"priority": priority}, {"old": t.priority, "new": priority}),
-    )
+    """Changer la priorité."""
+    return _perform(ticket, "change_priority", actor=actor, change=_set("priority", priority))
 
 
 def change_scope(ticket, *, actor, scope):
     """Changer la visibilité of the ticket (public or private)."""
-    return _perform(
-        ticket,
-        "change_scope",
-        actor=actor,
-        change=lambda t: Change({"scope": scope}, {"old": t.scope, "new": scope}),
-    )
+    return _perform(ticket, "change_scope", actor=actor, change=_set("scope", scope))
 
 
 def change_owner(ticket, *, actor, owner, text=""):
-    return _perform(
-        ticket,
-        "change_owner",
-        actor=actor,
-        text=text,
-        change=lambda t: Change({"owner": owner}, {"old": t.owner_id, "new": owner.pk}),
-    )
+    """Changer le propriétaire: the ticket is now ``owner``'s."""
+    change = _set("owner", owner, old=lambda t: t.owner_id, new=owner.pk)
+    return _perform(ticket, "change_owner", actor=actor, text=text, change=change)
 
 
 def invite(ticket, *, actor, user, text=""):
