@@ -1,10 +1,14 @@
-"""Builders shared by the tests that walk a ticket through the roles of a "world" fixture."""
+"""Builders the tests share: the roles of the ``world`` fixture (tests/conftest.py) and a ticket in a given
+status."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from tickets.models import Invitation, Status, Ticket
+
+# The privileges of a manager of a service that the world's "manager_without_<privilege>" each lack.
+PRIVILEGES = ["take_free", "take_assigned", "assign", "move", "reject", "reopen"]
 
 
 def ticket_in(world, status, *, idle_days=30, **fields):
