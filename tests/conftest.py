@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.services import mark_email_verified
-from tests.factories import PRIVILEGES
-from tickets.demo import load_demo_data
+from tests.factories import GUIDE_PEOPLE, GUIDE_SERVICES, PRIVILEGES, guide_email
 from tickets.models import Category, Membership, Monitoring, Service
 
 _numbers = itertools.count(1)
@@ -21,11 +20,11 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db):
-    def make(username=None, *, first_name="Prénom", last_name="Nom", **fields):
+    def make(username=None, *, first_name="Prénom", last_name="Nom", email=None, **fields):
         username = username or f"user{next(_numbers)}"
         user = get_user_model().objects.create_user(
             username=username,
-            email=f"{username}@univ.example",
+            email=email or f"{username}@univ.example",
             password="demo",
             first_name=first_name,
             last_name=last_name,
@@ -89,8 +88,27 @@ def admin_user(make_user):
 
 
 @pytest.fixture
-def demo_data(db):
-    load_demo_data()
+def guide(make_user, make_service, make_category):
+    """The guide's people and the part of its catalogue the tests read (tests/factories.py), with the
+    logins, names and ENT addresses the demo gives them and the password "demo": Benjamin Seclier (seclier5)
+    and Marie Dupont (mdupont) file tickets; Sophie Lambert (gest-scol) and Paul Girard (gest-scol2) manage
+    "DN – Applications de scolarité"; Polytech Nancy and Pilotage have categories and nobody to manage them.
+    Returns ``people`` by login, ``services`` by label and ``categories`` by code. It creates seclier5 and
+    gest-scol: not for a test that asks for ``user``, ``manager`` or ``scolarite`` too."""
+    people = {
+        username: make_user(username, first_name=first, last_name=last, email=guide_email(first, last))
+        for username, (first, last) in GUIDE_PEOPLE.items()
+    }
+    services, categories = {}, {}
+    for label, managers, roots in GUIDE_SERVICES:
+        service = services[label] = make_service(label, managers=[people[username] for username in managers])
+        for code, category_label, short_label, children in roots:
+            root = categories[code] = make_category(service, code=code, label=category_label, short_label=short_label)
+            for child_code, child_label, child_short_label in children:
+                categories[child_code] = make_category(
+                    service, parent=root, code=child_code, label=child_label, short_label=child_short_label
+                )
+    return {"people": people, "services": services, "categories": categories}
 
 
 # The managers of Scolarité in the world, in the order they join it; they watch none of its tickets unless
