@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.services import mark_email_verified
-from tickets.demo.data import load_demo_data
-from tickets.models import Category, Membership, Service
+from tests.factories import GUIDE_PEOPLE, GUIDE_SERVICES, PRIVILEGES, guide_email
+from tickets.models import Category, Membership, Monitoring, Service
 
 _numbers = itertools.count(1)
 
@@ -20,11 +20,11 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db):
-    def make(username=None, *, first_name="Prénom", last_name="Nom", **fields):
+    def make(username=None, *, first_name="Prénom", last_name="Nom", email=None, **fields):
         username = username or f"user{next(_numbers)}"
         user = get_user_model().objects.create_user(
             username=username,
-            email=f"{username}@univ.example",
+            email=email or f"{username}@univ.example",
             password="demo",
             first_name=first_name,
             last_name=last_name,
@@ -88,8 +88,97 @@ def admin_user(make_user):
 
 
 @pytest.fixture
-def demo_data(db):
-    load_demo_data()
+def guide(make_user, make_service, make_category):
+    """The guide's people and the part of its catalogue the tests read (tests/factories.py), with the
+    logins, names and ENT addresses the demo gives them and the password "demo": Benjamin Seclier (seclier5)
+    and Marie Dupont (mdupont) file tickets; Sophie Lambert (gest-scol) and Paul Girard (gest-scol2) manage
+    "DN – Applications de scolarité"; Polytech Nancy and Pilotage have categories and nobody to manage them.
+    Returns ``people`` by login, ``services`` by label and ``categories`` by code. It creates seclier5 and
+    gest-scol: not for a test that asks for ``user``, ``manager`` or ``scolarite`` too."""
+    people = {
+        username: make_user(username, first_name=first, last_name=last, email=guide_email(first, last))
+        for username, (first, last) in GUIDE_PEOPLE.items()
+    }
+    services, categories = {}, {}
+    for label, managers, roots in GUIDE_SERVICES:
+        service = services[label] = make_service(label, managers=[people[username] for username in managers])
+        for code, category_label, short_label, children in roots:
+            root = categories[code] = make_category(service, code=code, label=category_label, short_label=short_label)
+            for child_code, child_label, child_short_label in children:
+                categories[child_code] = make_category(
+                    service, parent=root, code=child_code, label=child_label, short_label=child_short_label
+                )
+    return {"people": people, "services": services, "categories": categories}
+
+
+# The managers of Scolarité in the world, in the order they join it; they watch none of its tickets unless
+# WATCHING says otherwise.
+SCOLARITE_MANAGERS = [
+    "in_charge",
+    "manager",
+    "colleague",
+    *(f"manager_without_{privilege}" for privilege in PRIVILEGES),
+    "watcher_always",
+    "watcher_free",
+    "watcher_never",
+    "inactive",
+    "no_email",
+]
+WATCHING = {
+    "watcher_always": Monitoring.ALWAYS,
+    "watcher_free": Monitoring.FREE,
+    "inactive": Monitoring.ALWAYS,
+    "no_email": Monitoring.ALWAYS,
+}
+
+
+@pytest.fixture
+def world(user, admin_user, make_user, make_service, make_category):
+    """The people, services and categories the tests of roles walk a ticket through (it files no ticket:
+    see tests/factories.py:ticket_in). Modules that need a variation adjust it in a fixture of their own.
+
+    Scolarité: Sophie Lambert (gest-scol) is the manager "in_charge" of the tickets; "manager" (Marc Durand)
+    and "colleague" (Julie Martin) hold every privilege; each "manager_without_<privilege>" lacks one
+    (factories.PRIVILEGES). By mail, "watcher_always" hears of all its tickets, "watcher_free" of new and
+    freed ones, and "watcher_never", like the managers above, of none; an "inactive" manager and one with
+    "no_email" would hear of all. Paie: "other_manager" (gest-paie), who hears of new and freed tickets.
+    Around a ticket: its "owner" Benjamin Seclier (seclier5, the ``user`` fixture), an "invitee" (invite1),
+    a "follower", a "stranger" (curieux), a "newcomer" (nouveau), and "admin" (the ``admin_user`` fixture).
+    Categories: "home" (02_App_Gestion) with its "child", its "sibling" in Scolarité, "elsewhere" in Paie.
+    """
+    people = {
+        "owner": user,
+        "in_charge": make_user("gest-scol", first_name="Sophie", last_name="Lambert"),
+        "manager": make_user("gest-durand", first_name="Marc", last_name="Durand"),
+        "colleague": make_user("gest-martin", first_name="Julie", last_name="Martin"),
+        "invitee": make_user("invite1", first_name="Inès", last_name="Invitée"),
+        "follower": make_user("suiveur", first_name="Sacha", last_name="Suiveur"),
+        "stranger": make_user("curieux", first_name="Claude", last_name="Curieux"),
+        "newcomer": make_user("nouveau", first_name="Noé", last_name="Nouveau"),
+        "other_manager": make_user("gest-paie", first_name="Paul", last_name="Paie"),
+        "admin": admin_user,
+    }
+    for role in SCOLARITE_MANAGERS:
+        if role not in people:
+            people[role] = make_user(role.replace("_", "-"))
+    people["inactive"].is_active = False
+    people["inactive"].save()
+    people["no_email"].email = ""
+    people["no_email"].save()
+    service = make_service("Scolarité")
+    for role in SCOLARITE_MANAGERS:
+        lacking = {f"can_{role.removeprefix('manager_without_')}": False} if role.startswith("manager_without_") else {}
+        monitoring = WATCHING.get(role, Monitoring.NEVER)
+        Membership.objects.create(service=service, user=people[role], monitoring=monitoring, **lacking)
+    other = make_service("Paie", managers=[people["other_manager"]])
+    home = make_category(service, code="02_App_Gestion", short_label="Applications scolarité")
+    categories = {
+        "home": home,
+        "child": make_category(service, parent=home, code="02_Apogee"),
+        "sibling": make_category(service, code="02_ADE"),
+        "elsewhere": make_category(other, code="03_Paie"),
+    }
+    return {"people": people, "service": service, "categories": categories}
 
 
 def pytest_report_header(config):

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
         "admin:accounts_user_changelist",
     ],
 )
-def test_admin_pages_open(client, admin_user, demo_data, url_name):
+def test_admin_pages_open(client, admin_user, guide, url_name):
     client.force_login(admin_user)
     assert client.get(reverse(url_name)).status_code == 200
 
 
-def test_service_change_page_shows_its_managers(client, admin_user, demo_data):
+def test_service_change_page_shows_its_managers(client, admin_user, guide):
     from tickets.models import Service
 
     client.force_login(admin_user)

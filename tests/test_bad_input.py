@@ -16,7 +16,7 @@ ODD_VALUES = ["", "x", "-1", "0", "99999999999999999999", "\x00", "%00", "<scrip
 
 
 @pytest.fixture
-def ticket(demo_data):
+def ticket(guide, admin_user):
     User = get_user_model()
     owner, manager = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
     category = Category.objects.get(code="02_App_Gestion")

@@ -17,39 +17,25 @@ _subjects = itertools.count(1)
 
 
 @pytest.fixture
-def world(make_user, make_service, make_category):
-    """Two services with their managers, people around tickets, and one ticket of each kind."""
-    people = {
-        name: make_user(name)
-        for name in ["owner", "invitee", "follower", "stranger", "manager", "colleague", "other_manager"]
-    }
-    people["admin"] = make_user("admin", is_superuser=True, is_staff=True)
-    scolarite = make_service("Scolarité", managers=[people["manager"], people["colleague"]])
-    paie = make_service("Paie", managers=[people["other_manager"]])
-    root = make_category(scolarite, code="02_App_Gestion", short_label="Applications scolarité")
-    categories = {
-        "scolarite": root,
-        "scolarite_child": make_category(scolarite, parent=root, code="02_ADE"),
-        "scolarite_other": make_category(scolarite, code="02_MDW"),
-        "paie": make_category(paie, code="03_Paie"),
-    }
-    world = {"people": people, "services": {"scolarite": scolarite, "paie": paie}, "categories": categories}
+def world(world):
+    """The shared world with one ticket of each kind: the owner's free, taken and closed ones, a colleague's,
+    and in Paie one the invitee is invited to, a public one the follower follows and a private one."""
+    people = world["people"]
     tickets = {
         "own_free": make_ticket(world, subject="Connexion apogee impossible"),
         "own_taken": make_ticket(world, status=Status.IN_PROGRESS, manager=people["manager"]),
         "colleague_taken": make_ticket(world, owner=people["stranger"], manager=people["colleague"]),
         "own_closed": make_ticket(world, status=Status.APPROVED, manager=people["manager"]),
-        "invited": make_ticket(world, owner=people["stranger"], category="paie"),
-        "followed_public": make_ticket(world, owner=people["stranger"], category="paie", scope=TicketScope.PUBLIC),
-        "paie_private": make_ticket(world, owner=people["stranger"], category="paie"),
+        "invited": make_ticket(world, owner=people["stranger"], category="elsewhere"),
+        "followed_public": make_ticket(world, owner=people["stranger"], category="elsewhere", scope=TicketScope.PUBLIC),
+        "paie_private": make_ticket(world, owner=people["stranger"], category="elsewhere"),
     }
     Invitation.objects.create(ticket=tickets["invited"], user=people["invitee"], invited_by=people["stranger"])
     Follower.objects.create(ticket=tickets["followed_public"], user=people["follower"])
-    world["tickets"] = tickets
-    return world
+    return {**world, "tickets": tickets}
 
 
-def make_ticket(world, *, owner=None, category="scolarite", status=None, manager=None, subject=None, **fields):
+def make_ticket(world, *, owner=None, category="home", status=None, manager=None, subject=None, **fields):
     """A ticket in the world, owned by the owner unless told, last touched a day ago unless told."""
     category = world["categories"][category]
     if status is None:
@@ -184,7 +170,7 @@ def test_counts_follow_the_tabs_and_the_filters(client, world):
 def test_manager_filters(client, world):
     manager = world["people"]["manager"]
     tickets = world["tickets"]
-    scolarite = world["services"]["scolarite"]
+    scolarite = world["service"]
     by_service = dashboard(client, manager, vue="tous", service=scolarite.pk)
     assert set(numbers(by_service)) == pks(world, "own_free", "own_taken", "colleague_taken")
     by_manager = dashboard(client, manager, vue="services", gestionnaire=world["people"]["colleague"].pk)
@@ -193,19 +179,19 @@ def test_manager_filters(client, world):
     assert set(numbers(free)) == pks(world, "own_free")
     assert 'value="aucun" selected' in free.text
     # A category stands for its subtree.
-    child = make_ticket(world, category="scolarite_child")
-    elsewhere = make_ticket(world, category="scolarite_other")
-    by_root = dashboard(client, manager, vue="services", categorie=world["categories"]["scolarite"].pk)
+    child = make_ticket(world, category="child")
+    sibling = make_ticket(world, category="sibling")
+    by_root = dashboard(client, manager, vue="services", categorie=world["categories"]["home"].pk)
     assert child.pk in numbers(by_root)
-    assert elsewhere.pk not in numbers(by_root)
+    assert sibling.pk not in numbers(by_root)
     assert tickets["own_free"].pk in numbers(by_root)
-    by_child = dashboard(client, manager, vue="services", categorie=world["categories"]["scolarite_child"].pk)
+    by_child = dashboard(client, manager, vue="services", categorie=world["categories"]["child"].pk)
     assert numbers(by_child) == [child.pk]
     assert tab_counts(by_child)["services"] == 1
 
 
 def test_users_get_no_manager_filters(client, world):
-    response = dashboard(client, world["people"]["owner"], service=world["services"]["scolarite"].pk)
+    response = dashboard(client, world["people"]["owner"], service=world["service"].pk)
     assert response.context["query"].service is None
     assert 'name="service"' not in response.text
     assert 'name="statut"' in response.text
@@ -243,7 +229,7 @@ def test_manager_views_are_refused_to_users(client, world):
 
 def test_the_form_echoes_the_chosen_values(client, world):
     manager = world["people"]["manager"]
-    service = world["services"]["scolarite"]
+    service = world["service"]
     response = dashboard(client, manager, vue="libres", statut="tous", service=service.pk, tri="sujet")
     text = response.text
     assert '<input type="hidden" name="vue" value="libres">' in text
@@ -293,8 +279,8 @@ def test_pagination(client, world):
                 subject=f"Volume {index}",
                 description="",
                 owner=owner,
-                service=world["services"]["scolarite"],
-                category=world["categories"]["scolarite"],
+                service=world["service"],
+                category=world["categories"]["home"],
             )
             for index in range(30)
         ]
@@ -379,8 +365,8 @@ def add_volume(world, count):
                 subject=f"Volume {index}",
                 description="",
                 owner=people["owner"],
-                service=world["services"]["scolarite"],
-                category=world["categories"]["scolarite" if index % 2 else "scolarite_child"],
+                service=world["service"],
+                category=world["categories"]["home" if index % 2 else "child"],
                 status=statuses[index % len(statuses)],
                 manager=None if index % 3 == 0 else people["manager" if index % 2 else "colleague"],
                 last_action_at=timezone.now() - timedelta(minutes=index),
@@ -415,8 +401,8 @@ def test_manager_dashboard_query_count_does_not_grow(client, world, django_asser
     params = {
         "vue": "services",
         "statut": "tous",
-        "service": world["services"]["scolarite"].pk,
-        "categorie": world["categories"]["scolarite"].pk,
+        "service": world["service"].pk,
+        "categorie": world["categories"]["home"].pk,
         "gestionnaire": manager.pk,
         "tri": "statut",
         "page": 2 if volume > 50 else 1,

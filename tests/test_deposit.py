@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tickets.models import Attachment, Category, Status, Ticket
+from tests.factories import guide_tickets
+from tickets.models import Attachment, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +22,13 @@ def screenshot(name="capture.png"):
 
 
 @pytest.fixture
-def seclier(demo_data):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username="seclier5")
+def seclier(guide):
+    return guide["people"]["seclier5"]
 
 
 @pytest.fixture
-def scolarite(demo_data):
-    return Category.objects.get(code="02_App_Gestion")
+def scolarite(guide):
+    return guide["categories"]["02_App_Gestion"]
 
 
 def test_step_one_lists_the_guide_categories(client, seclier):
@@ -149,7 +148,7 @@ def test_a_draft_of_another_session_is_ignored(client, seclier, scolarite):
     assert not Attachment.objects.exists()
 
 
-def test_a_manager_deposits_on_behalf_of_someone(client, demo_data, scolarite):
+def test_a_manager_deposits_on_behalf_of_someone(client, guide, scolarite):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -170,14 +169,12 @@ def test_a_manager_deposits_on_behalf_of_someone(client, demo_data, scolarite):
     assert "Personne ne correspond à cet identifiant." in response.text.replace("&#x27;", "'")
 
 
-def test_deposit_pages_query_counts_do_not_grow(client, seclier, scolarite, django_assert_num_queries, settings):
-    from tickets.demo.generator import generate_tickets
-
+def test_deposit_pages_query_counts_do_not_grow(client, guide, seclier, scolarite, django_assert_num_queries, settings):
     client.force_login(seclier)
     counts = []
     for extra in [0, 200]:
         if extra:
-            generate_tickets(extra, seed=3)
+            guide_tickets(guide, extra, seed=3)
         client.get(reverse("deposit"))
         with django_assert_num_queries(4) as step_one:  # session, user, categories, memberships (menu)
             client.get(reverse("deposit"))

@@ -52,7 +52,7 @@ def test_user_lookup_with_no_match_says_so(client, manager):
     assert "<script>x" not in response.text
 
 
-def test_services_page_lists_managers_and_categories(client, demo_data):
+def test_services_page_lists_managers_and_categories(client, guide):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="gest-scol"))

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.factories import guide_tickets
 from tickets import workflow
-from tickets.demo.generator import generate_tickets
 from tickets.models import Category, Ticket
 from tickets.services import personal
 
@@ -47,11 +47,11 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_query_counts_with_10_and_with_1000_tickets(client, demo_data):
+def test_query_counts_with_10_and_with_1000_tickets(client, guide):
     User = get_user_model()
     owner, manager = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
     category = Category.objects.get(code="02_App_Gestion")
-    generate_tickets(9, seed=1)
+    guide_tickets(guide, 9, seed=1)
     ticket = workflow.create_ticket(
         actor=owner, category=category, subject="Connexion apogee impossible", description="x"
     )
@@ -67,7 +67,7 @@ def test_query_counts_with_10_and_with_1000_tickets(client, demo_data):
         return counts
 
     small = measure()
-    generate_tickets(990, seed=2)
+    guide_tickets(guide, 990, seed=2)
     for number in range(30):
         ticket = workflow.comment(Ticket.objects.get(pk=ticket.pk), actor=owner, text=f"Relance {number}")
     for other in Ticket.objects.filter(owner=owner)[:40]:

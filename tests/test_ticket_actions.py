@@ -31,29 +31,6 @@ POSTPONED, CLOSURE_REQUESTED = Status.POSTPONED, Status.CLOSURE_REQUESTED
 STALE = "Le ticket a été modifié entre-temps."
 
 
-@pytest.fixture
-def world(make_user, make_service, make_category):
-    """A service with managers, the owner and an invitee of its tickets, and people outside."""
-    people = {
-        "owner": make_user("seclier5", first_name="Benjamin", last_name="Seclier"),
-        "in_charge": make_user("gest-scol", first_name="Sophie", last_name="Lambert"),
-        "manager": make_user("gest-durand", first_name="Marc", last_name="Durand"),
-        "colleague": make_user("gest-martin", first_name="Julie", last_name="Martin"),
-        "invitee": make_user("invite1", first_name="Inès", last_name="Invitée"),
-        "stranger": make_user("curieux", first_name="Claude", last_name="Curieux"),
-        "newcomer": make_user("nouveau", first_name="Noé", last_name="Nouveau"),
-        "other_manager": make_user("gest-paie", first_name="Paul", last_name="Paie"),
-    }
-    service = make_service("Scolarité", managers=[people["in_charge"], people["manager"], people["colleague"]])
-    other = make_service("Paie", managers=[people["other_manager"]])
-    categories = {
-        "home": make_category(service, code="02_App_Gestion", short_label="Applications scolarité"),
-        "sibling": make_category(service, code="02_ADE"),
-        "elsewhere": make_category(other, code="03_Paie"),
-    }
-    return {"people": people, "service": service, "categories": categories}
-
-
 def ticket_in(world, status, **fields):
     return shared_ticket_in(world, status, idle_days=1, **fields)
 

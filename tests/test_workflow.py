@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tests.factories import ticket_in
+from tests.factories import PRIVILEGES, ticket_in
 from tickets import workflow
 from tickets.models import EntryScope, Event, Invitation, Membership, Priority, Status, Ticket, TicketScope
 from tickets.notifications import event_committed
@@ -22,9 +22,8 @@ FINAL = {Status.APPROVED, Status.EXPIRED, Status.CANCELLED, Status.REJECTED}
 ANY = set(Status)
 WORKING = {IN_PROGRESS, AWAITING, POSTPONED}
 
-PRIVILEGES = ["take_free", "take_assigned", "assign", "move", "reject", "reopen"]
 MANAGERS = {"manager", "in_charge", "admin", *(f"manager_without_{p}" for p in PRIVILEGES)}
-ROLES = sorted(MANAGERS | {"owner", "invitee", "other_manager", "unrelated"})
+ROLES = sorted(MANAGERS | {"owner", "invitee", "other_manager", "stranger"})
 
 # The specification's actions table: (action, from statuses, who may). "in_charge" is the ticket's
 # manager (a free ticket has none); "manager" holds every privilege of the service.
@@ -58,28 +57,6 @@ ROLE_ACTIONS = sorted({row[0] for row in SPEC})
 
 def expected(action, status, role):
     return any(action == a and status in sources and role in who for a, sources, who in SPEC)
-
-
-@pytest.fixture
-def world(make_user, make_service, make_category):
-    """A service with managers of every kind, another service, and people around a ticket."""
-    people = {role: make_user(role.replace("_", "-")) for role in ROLES if role != "admin"}
-    people["admin"] = make_user("admin", is_superuser=True, is_staff=True)
-    people["colleague"] = make_user("colleague")
-    people["newcomer"] = make_user("newcomer")
-    service = make_service("Scolarité")
-    for role in ["manager", "in_charge", "colleague", *(f"manager_without_{p}" for p in PRIVILEGES)]:
-        membership = Membership(service=service, user=people[role])
-        if role.startswith("manager_without_"):
-            setattr(membership, "can_" + role.removeprefix("manager_without_"), False)
-        membership.save()
-    other = make_service("Paie", managers=[people["other_manager"]])
-    categories = {
-        "home": make_category(service, code="02_App_Gestion"),
-        "sibling": make_category(service, code="02_ADE"),
-        "elsewhere": make_category(other, code="03_Paie"),
-    }
-    return {"people": people, "service": service, "categories": categories}
 
 
 def arguments(action, world):

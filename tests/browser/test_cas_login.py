@@ -27,7 +27,7 @@ def log_in_through_the_ent(page, base_url, username):
     page.get_by_role("button", name="Se connecter").click()
 
 
-def test_staff_member_logs_in_through_the_ent_then_files_a_ticket(live_server, page, ent, demo_data):
+def test_staff_member_logs_in_through_the_ent_then_files_a_ticket(live_server, page, ent, guide):
     page.goto(live_server.url)
 
     page.get_by_role("link", name="Connexion Université de Lorraine").click()
@@ -42,7 +42,7 @@ def test_staff_member_logs_in_through_the_ent_then_files_a_ticket(live_server, p
     expect(page.get_by_role("heading", name=re.compile("Sélectionner une catégorie"))).to_be_visible()
 
 
-def test_logging_out_of_the_portal_logs_out_of_the_ent(live_server, page, ent, demo_data):
+def test_logging_out_of_the_portal_logs_out_of_the_ent(live_server, page, ent, guide):
     log_in_through_the_ent(page, live_server.url, "gest-scol")
     expect(page.get_by_text("Bonjour, Sophie Lambert")).to_be_visible()
 

@@ -19,7 +19,7 @@ PUT_SCREENSHOT_IN_CLIPBOARD = """async () => {
 }"""
 
 
-def test_deposit_with_a_pasted_screenshot(live_server, browser, demo_data):
+def test_deposit_with_a_pasted_screenshot(live_server, browser, guide):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     log_in(page, live_server.url, "seclier5")

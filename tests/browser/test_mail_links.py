@@ -28,7 +28,7 @@ def open_latest_closure_mail(page, base_url, ticket):
     page.get_by_role("row").filter(has_text="benjamin.seclier").get_by_role("link", name=subject).first.click()
 
 
-def test_refuse_then_approve_from_the_mails(live_server, browser, demo_data, mail_on_disk):
+def test_refuse_then_approve_from_the_mails(live_server, browser, guide, mail_on_disk):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()

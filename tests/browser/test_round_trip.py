@@ -47,7 +47,7 @@ class Person:
 
 
 @pytest.fixture
-def people(live_server, browser, demo_data):
+def people(live_server, browser, guide):
     owner = Person(browser, live_server.url, "seclier5")
     manager = Person(browser, live_server.url, "gest-scol")
     yield owner, manager
