@@ -19,6 +19,18 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def mail_in_process(settings):
+    """Mail goes out in-process whatever broker the environment names, one mail per action; links point to a
+    known site, dates are the portal's."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MAIL_QUEUE = ""
+    settings.MAIL_GROUP_SECONDS = 0
+    settings.SITE_URL = "http://assistance.test"
+    settings.TIME_ZONE = "Europe/Paris"
+    return settings
+
+
+@pytest.fixture
 def make_user(db):
     def make(username=None, *, first_name="Prénom", last_name="Nom", email=None, **fields):
         username = username or f"user{next(_numbers)}"

@@ -164,21 +164,21 @@ def bulk_tickets(count, *, owners, categories, seed=0):
     entries = []
     for ticket, (_category, owner, manager, life, moments) in zip(tickets, plans, strict=True):
         steps = [("ticket.created", "owner", Status.FREE), *life]
-        status = ""
-        for (kind, who, new_status), moment in zip(steps, moments, strict=True):
-            entries.append(
-                Event(
-                    ticket=ticket,
-                    actor=owner if who == "owner" else manager,
-                    kind=kind,
-                    old_status=status,
-                    new_status=new_status,
-                    text=TEXTS.get(kind, ""),
-                    scope=EntryScope.INVITED,
-                    created_at=moment,
-                )
+        actors = {"owner": owner, "manager": manager}
+        statuses = ["", *(new_status for _kind, _who, new_status in steps)]
+        entries += [
+            Event(
+                ticket=ticket,
+                actor=actors[who],
+                kind=kind,
+                old_status=old,
+                new_status=new,
+                created_at=moment,
+                text=TEXTS.get(kind, ""),
+                scope=EntryScope.INVITED,
             )
-            status = new_status
+            for (kind, who, new), old, moment in zip(steps, statuses, moments, strict=False)
+        ]
     Event.objects.bulk_create(entries)
     return tickets
 

@@ -37,14 +37,8 @@ LINK = re.compile(r"http://assistance\.test/lien/[^/\s\"<>]+/")
 
 
 @pytest.fixture(autouse=True)
-def _mail_settings(settings):
-    """Mail goes out in-process whatever broker the environment names; links point to a known site."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.MAIL_QUEUE = ""
-    settings.MAIL_GROUP_SECONDS = 0
-    settings.SITE_URL = "http://assistance.test"
-    settings.INSTITUTION_NAME = "Université de Lorraine"
-    settings.TIME_ZONE = "Europe/Paris"
+def _mail_settings(mail_in_process):
+    mail_in_process.INSTITUTION_NAME = "Université de Lorraine"
 
 
 @pytest.fixture

@@ -19,14 +19,8 @@ TICKET_LINK = re.compile(rf"{re.escape(SITE)}/ticket/(\d+)/")
 
 
 @pytest.fixture(autouse=True)
-def _mail_settings(settings):
-    """As in test_mail.py: mail is sent in-process, links point to a known site."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.MAIL_QUEUE = ""
-    settings.MAIL_GROUP_SECONDS = 0
-    settings.SITE_URL = SITE
-    settings.TIME_ZONE = "Europe/Paris"
-    settings.SUMMARY_IDLE_DAYS = 7
+def _mail_settings(mail_in_process):
+    mail_in_process.SUMMARY_IDLE_DAYS = 7
 
 
 @pytest.fixture
