@@ -70,3 +70,28 @@ def test_urls_choose_postgresql_and_redis(tmp_path):
         "redis://redis.example:6379/0",
         "False",
     ]
+
+
+def test_the_demo_is_fenced_off_in_production(tmp_path):
+    """Production installs no demo app (no demo_data, no rundemo) and routes none of its pages."""
+    production = {
+        "DJANGO_PROFILE": "production",
+        "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-and-random-production-secret",
+        "DJANGO_ALLOWED_HOSTS": "assistance.univ.example",
+        "ASSISTANCE_VAR_DIR": str(tmp_path),
+    }
+    script = (
+        "import django; django.setup(); from django.apps import apps; from django.urls import NoReverseMatch, reverse\n"
+        "print('demo app:', apps.is_installed('tickets.demo'))\n"
+        "try:\n    reverse('demo_mailbox'); print('mailbox: routed')\n"
+        "except NoReverseMatch:\n    print('mailbox: not routed')\n"
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    environment.update(production, DJANGO_SETTINGS_MODULE="helpdesk.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split("\n")[:2] == ["demo app: False", "mailbox: not routed"], result.stderr
+    assert "Unknown command: 'demo_data'" in run_manage("demo_data", **production).stderr
+    demo = run_manage("help", "demo_data", ASSISTANCE_VAR_DIR=str(tmp_path))
+    assert demo.returncode == 0, demo.stderr
