@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tickets import permissions, workflow
@@ -162,13 +162,13 @@ def ticket_action(request, number, action):
 PERSONAL_LINKS = {
     "bookmark": (
         personal.set_bookmark,
-        _lazy("Le ticket a été ajouté à vos signets."),
-        _lazy("Le ticket a été retiré de vos signets."),
+        gettext_lazy("Le ticket a été ajouté à vos signets."),
+        gettext_lazy("Le ticket a été retiré de vos signets."),
     ),
     "follow": (
         personal.set_follow,
-        _lazy("Vous surveillez ce ticket : vous serez averti de chaque action."),
-        _lazy("Vous ne surveillez plus ce ticket."),
+        gettext_lazy("Vous surveillez ce ticket : vous serez averti de chaque action."),
+        gettext_lazy("Vous ne surveillez plus ce ticket."),
     ),
 }
 
