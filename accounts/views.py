@@ -1,7 +1,11 @@
-"""The language switch, and how the chosen language is remembered (the Préférences page reuses it)."""
+"""The language switch, and how the chosen language is remembered (the Préférences page reuses it); the
+administration's login."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -35,3 +39,15 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return remember_language(response, language)
+
+
+def admin_login(request, extra_context=None):
+    """The administration's login is the portal's own (the ENT, or a local account with its limits on
+    failed attempts): the administration's password form, which limits nothing, never receives one.
+    A staff member already logged in goes on; anyone else logged in is refused."""
+    target = safe_next(request, fallback=reverse("admin:index"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, login_url=reverse("account_login"))
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return redirect(target)

@@ -29,6 +29,9 @@ PRODUCTION = PROFILE == "production"
 DEMO = not PRODUCTION
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings and code on every error page: never on a portal people use.
+    raise ImproperlyConfigured("DJANGO_DEBUG cannot be on in the production profile.")
 VAR_DIR = Path(env.str("ASSISTANCE_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -215,6 +218,9 @@ if env.str("ASSISTANCE_SMTP_HOST", default=""):
             },
         }
     }
+elif PRODUCTION:
+    # Mail written to files would reach nobody, without a word: production needs its SMTP server.
+    raise ImproperlyConfigured("The production profile sends mail through SMTP: set ASSISTANCE_SMTP_HOST.")
 else:
     MAILERS = {
         "default": {
@@ -244,6 +250,9 @@ MAIL_QUEUE = env.str("ASSISTANCE_MAIL_QUEUE", default="")
 
 # Celery: tasks run in-process unless CELERY_BROKER_URL names a broker (redis://host:6379/0).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if PRODUCTION and not CELERY_BROKER_URL:
+    # In-process tasks would send every mail inside the request of the action that wrote it.
+    raise ImproperlyConfigured("The production profile delivers mail through Celery: set CELERY_BROKER_URL.")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

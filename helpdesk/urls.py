@@ -5,6 +5,9 @@ from django.urls import include, path
 from accounts import views as account_views
 from accounts.cas import views as cas_views
 
+# The administration asks for no password of its own (accounts.views.admin_login).
+admin.site.login = account_views.admin_login
+
 urlpatterns = [
     path("", include("tickets.urls")),
     path("langue/", account_views.set_language, name="set_language"),

@@ -35,3 +35,25 @@ def test_admin_is_closed_to_managers(client, manager):
     client.force_login(manager)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_the_administration_login_takes_no_password(client, admin_user):
+    """Its own form counted no failure: 30 wrong passwords, then the right one, used to log in."""
+    url = reverse("admin:login")
+    for attempt in range(30):
+        client.post(url, {"username": "admin", "password": f"wrong-{attempt}"})
+    response = client.post(url, {"username": "admin", "password": "demo"})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_the_administration_login_is_the_portals(client, admin_user, make_user):
+    response = client.get(reverse("admin:login") + "?next=/administration/tickets/service/")
+    assert response["Location"] == reverse("account_login") + "?next=/administration/tickets/service/"
+    response = client.get(reverse("admin:login") + "?next=https://elsewhere.example/")
+    assert response["Location"] == reverse("account_login") + "?next=/administration/"
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:login"))["Location"] == reverse("admin:index")
+    client.force_login(make_user("voisin"))
+    assert client.get(reverse("admin:login")).status_code == 403

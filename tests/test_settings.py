@@ -5,7 +5,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def production(tmp_path, **overrides):
+    """The environment of a production install: profile, secret, hosts, SMTP server and broker."""
+    return {
+        "DJANGO_PROFILE": "production",
+        "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-and-random-production-secret",
+        "DJANGO_ALLOWED_HOSTS": "assistance.univ.example",
+        "ASSISTANCE_VAR_DIR": str(tmp_path),
+        "ASSISTANCE_SMTP_HOST": "smtp.univ.example",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+        **overrides,
+    }
 
 
 def run_manage(*args, **env):
@@ -17,24 +32,36 @@ def run_manage(*args, **env):
 
 
 def test_production_profile_passes_the_deploy_check(tmp_path):
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_PROFILE="production",
-        DJANGO_SECRET_KEY="x" * 60 + "-a-long-and-random-production-secret",
-        DJANGO_ALLOWED_HOSTS="assistance.univ.example",
-        ASSISTANCE_VAR_DIR=str(tmp_path),
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production(tmp_path))
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
+def test_production_collects_the_static_files_with_their_hashes(tmp_path):
+    result = run_manage("collectstatic", "--no-input", **production(tmp_path))
+    assert result.returncode == 0, result.stderr + result.stdout
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/trix/trix.umd.min.js" in manifest
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG cannot be on in the production profile."),
+        ({"ASSISTANCE_SMTP_HOST": ""}, "set ASSISTANCE_SMTP_HOST"),
+        ({"CELERY_BROKER_URL": ""}, "set CELERY_BROKER_URL"),
+    ],
+)
+def test_production_refuses_debug_and_needs_smtp_and_a_broker(tmp_path, overrides, message):
+    result = run_manage("check", **production(tmp_path, **overrides))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_production_profile_requires_a_secret_key(tmp_path):
-    result = run_manage(
-        "check", DJANGO_PROFILE="production", DJANGO_ALLOWED_HOSTS="a.example", ASSISTANCE_VAR_DIR=str(tmp_path)
-    )
+    environment = production(tmp_path)
+    del environment["DJANGO_SECRET_KEY"]
+    result = run_manage("check", **environment)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
@@ -74,12 +101,7 @@ def test_urls_choose_postgresql_and_redis(tmp_path):
 
 def test_the_demo_is_fenced_off_in_production(tmp_path):
     """Production installs no demo app (no demo_data, no rundemo) and routes none of its pages."""
-    production = {
-        "DJANGO_PROFILE": "production",
-        "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-and-random-production-secret",
-        "DJANGO_ALLOWED_HOSTS": "assistance.univ.example",
-        "ASSISTANCE_VAR_DIR": str(tmp_path),
-    }
+    installed = production(tmp_path)
     script = (
         "import django; django.setup(); from django.apps import apps; from django.urls import NoReverseMatch, reverse\n"
         "print('demo app:', apps.is_installed('tickets.demo'))\n"
@@ -87,11 +109,11 @@ def test_the_demo_is_fenced_off_in_production(tmp_path):
         "except NoReverseMatch:\n    print('mailbox: not routed')\n"
     )
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
-    environment.update(production, DJANGO_SETTINGS_MODULE="helpdesk.settings")
+    environment.update(installed, DJANGO_SETTINGS_MODULE="helpdesk.settings")
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.split("\n")[:2] == ["demo app: False", "mailbox: not routed"], result.stderr
-    assert "Unknown command: 'demo_data'" in run_manage("demo_data", **production).stderr
+    assert "Unknown command: 'demo_data'" in run_manage("demo_data", **installed).stderr
     demo = run_manage("help", "demo_data", ASSISTANCE_VAR_DIR=str(tmp_path))
     assert demo.returncode == 0, demo.stderr
