@@ -138,6 +138,9 @@ ACCOUNT_ADAPTER = "accounts.cas.adapter.CASAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Assistance] "
 # Failed logins: five in five minutes from one address, and five for one login name.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# How many reverse proxies in front of the portal append the client's address to X-Forwarded-For: the
+# limits above count each person by the address the farthest of them saw (0: the connection's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ASSISTANCE_TRUSTED_PROXIES", default=0)
 if not LOCAL_ACCOUNTS:
     # allauth's switch for "no local login": no password form, no sign-up, no password reset.
     SOCIALACCOUNT_ONLY = True
@@ -254,6 +257,13 @@ if PRODUCTION and not CELERY_BROKER_URL:
     # In-process tasks would send every mail inside the request of the action that wrote it.
     raise ImproperlyConfigured("The production profile delivers mail through Celery: set CELERY_BROKER_URL.")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+
+# The cache holds what the web workers share: the limits on failed logins above all. In production it is
+# Redis (the broker's server unless ASSISTANCE_CACHE_URL names another), so that every worker counts the
+# same failures and a restart forgets none; the demo keeps it in memory.
+CACHE_URL = env.str("ASSISTANCE_CACHE_URL", default=CELERY_BROKER_URL if PRODUCTION else "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
