@@ -69,7 +69,7 @@ def guide_email(first_name, last_name):
 
 
 def ticket_in(world, status, *, idle_days=30, **fields):
-    """The owner's ticket in ``status``, handled by "in_charge" unless free, with "invitee" invited.
+    """The owner's ticket in ``status``, handled by "in_charge" unless free, with "invitee" invited by "manager".
 
     ``world`` holds ``people`` (owner, in_charge, invitee…), ``service`` and ``categories["home"]``.
     """
@@ -85,7 +85,8 @@ def ticket_in(world, status, *, idle_days=30, **fields):
         last_action_at=timezone.now() - timedelta(days=idle_days),
         **fields,
     )
-    Invitation.objects.create(ticket=ticket, user=people["invitee"], invited_by=people["owner"])
+    # Invited by a manager: the invitee reads what managers share with invitees ("Gestionnaires et invités").
+    Invitation.objects.create(ticket=ticket, user=people["invitee"], invited_by=people["manager"])
     return ticket
 
 

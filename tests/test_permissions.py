@@ -76,7 +76,7 @@ def test_scopes_as_in_the_specification(population, make_user):
         subject="s", description="d", owner=owner, service=categories[0].service, category=categories[0],
         scope=TicketScope.PUBLIC,
     )  # fmt: skip
-    Invitation.objects.create(ticket=ticket, user=invitee, invited_by=owner)
+    Invitation.objects.create(ticket=ticket, user=invitee, invited_by=manager)
     assert scopes.readable_scopes(manager, ticket) == set(EntryScope)
     assert scopes.readable_scopes(owner, ticket) == {EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.OWNER}
     assert scopes.readable_scopes(invitee, ticket) == {
@@ -87,6 +87,26 @@ def test_scopes_as_in_the_specification(population, make_user):
     assert scopes.writable_scopes(invitee, ticket) == {
         EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.INVITED_MANAGERS,
     }  # fmt: skip
+
+
+def test_the_owners_guest_reads_no_more_than_the_owner(population):
+    """What managers share with invitees ("Gestionnaires et invités") stays out of the owner's reach, through
+    the people the owner invites too."""
+    people, categories = population
+    owner, guest, manager = people[2], people[3], people[0]
+    ticket = Ticket.objects.create(
+        subject="s", description="d", owner=owner, service=categories[0].service, category=categories[0],
+        scope=TicketScope.PUBLIC,
+    )  # fmt: skip
+    Invitation.objects.create(ticket=ticket, user=guest, invited_by=owner)
+    assert scopes.readable_scopes(guest, ticket) == {EntryScope.PUBLIC, EntryScope.INVITED}
+    assert scopes.writable_scopes(guest, ticket) == {EntryScope.PUBLIC, EntryScope.INVITED}
+    shared = Event.objects.create(
+        ticket=ticket, actor=manager, kind="ticket.commented", new_status=ticket.status,
+        text="<p>Entre nous</p>", scope=EntryScope.INVITED_MANAGERS,
+    )  # fmt: skip
+    assert not scopes.can_see_entry(guest, shared)
+    assert shared not in selectors.ticket_page(guest, ticket.pk)["history"]
 
 
 def test_a_ticket_one_may_not_see_is_not_found_like_a_missing_one(population):

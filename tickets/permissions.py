@@ -47,17 +47,25 @@ def is_in_charge(user, ticket):
     return user.is_authenticated and ticket.manager_id is not None and ticket.manager_id == user.pk
 
 
-def is_invitee(user, ticket):
+def inviter_of(user, ticket):
+    """The id of who invited ``user`` on ``ticket``, or None when they are not invited.
+
+    Pages that ask it for many rights at once set ``ticket._invitations`` ({invitee id: inviter id}) first.
+    """
     if not user.is_authenticated:
-        return False
-    cached = getattr(ticket, "_invitee_ids", None)
+        return None
+    cached = getattr(ticket, "_invitations", None)
     if cached is not None:
-        return user.pk in cached
-    return Invitation.objects.filter(ticket=ticket, user=user).exists()
+        return cached.get(user.pk)
+    return Invitation.objects.filter(ticket=ticket, user=user).values_list("invited_by_id", flat=True).first()
+
+
+def is_invitee(user, ticket):
+    return inviter_of(user, ticket) is not None
 
 
 def has_invitees(ticket):
-    cached = getattr(ticket, "_invitee_ids", None)
+    cached = getattr(ticket, "_invitations", None)
     if cached is not None:
         return bool(cached)
     return Invitation.objects.filter(ticket=ticket).exists()

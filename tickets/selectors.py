@@ -53,7 +53,7 @@ def ticket_page(user, number):
     ticket = get_ticket_for(user, number)
     invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
     # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
-    ticket._invitee_ids = {invitation.user_id for invitation in invitees}
+    ticket._invitations = {invitation.user_id: invitation.invited_by_id for invitation in invitees}
     personal = (
         Ticket.objects.filter(pk=ticket.pk)
         .annotate(

@@ -2,14 +2,27 @@
 
 A viewer reads an entry when they may see its ticket (``tickets.permissions.can_view``) and its scope is
 one their role on the ticket opens.
+
+"Gestionnaires et invités" is what managers share with the people they bring in, not with the owner: an
+invitee the owner chose does not read it either, or the owner would read it through them.
 """
 
 from tickets.models import EntryScope, TicketScope
-from tickets.permissions import can_view, is_invitee, is_owner, is_service_manager
+from tickets.permissions import can_view, inviter_of, is_owner, is_service_manager
 
 OWNER_SCOPES = frozenset({EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.OWNER})
 INVITEE_SCOPES = frozenset({EntryScope.PUBLIC, EntryScope.INVITED, EntryScope.INVITED_MANAGERS})
 ALL_SCOPES = frozenset(EntryScope)
+
+
+def _invitee_scopes(user, ticket):
+    """The scopes an invitation opens to ``user``: none when not invited, fewer when the owner invited them."""
+    inviter = inviter_of(user, ticket)
+    if inviter is None:
+        return frozenset()
+    if inviter == ticket.owner_id:
+        return INVITEE_SCOPES - {EntryScope.INVITED_MANAGERS}
+    return INVITEE_SCOPES
 
 
 def readable_scopes(user, ticket):
@@ -21,8 +34,7 @@ def readable_scopes(user, ticket):
     scopes = {EntryScope.PUBLIC}
     if is_owner(user, ticket):
         scopes |= OWNER_SCOPES
-    if is_invitee(user, ticket):
-        scopes |= INVITEE_SCOPES
+    scopes |= _invitee_scopes(user, ticket)
     return frozenset(scopes)
 
 
@@ -38,15 +50,15 @@ def visible_entries(user, ticket, queryset):
 
 def writable_scopes(user, ticket):
     """Scopes the user may give to what they write: managers every scope (public only on public tickets),
-    owners every scope but "Gestionnaires", invitees public, invited and invited_managers."""
+    owners every scope but "Gestionnaires", invitees public, invited and (unless the owner invited them)
+    invited_managers."""
     scopes = set()
     if is_service_manager(user, ticket):
         scopes |= ALL_SCOPES
     else:
         if is_owner(user, ticket):
             scopes |= ALL_SCOPES - {EntryScope.MANAGERS}
-        if is_invitee(user, ticket):
-            scopes |= INVITEE_SCOPES
+        scopes |= _invitee_scopes(user, ticket)
     if ticket.scope != TicketScope.PUBLIC:
         scopes.discard(EntryScope.PUBLIC)
     return frozenset(scopes)
