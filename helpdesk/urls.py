@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.cas import views as cas_views
+from helpdesk.health import health
 
 # The administration asks for no password of its own (accounts.views.admin_login).
 admin.site.login = account_views.admin_login
@@ -14,6 +15,7 @@ urlpatterns = [
     # allauth brings the ENT login's URLs in with its own (accounts/cas/urls.py), as for any provider.
     path("comptes/", include("allauth.urls")),
     path("administration/", admin.site.urls),
+    path("sante/", health, name="health"),
 ]
 
 if not settings.LOCAL_ACCOUNTS:
