@@ -1,7 +1,7 @@
 """ENT login through CAS, against the real demo CAS server over HTTP (tests/cas_support.py)."""
 
 import importlib
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import clear_url_caches, reverse
 
+from accounts.cas import pending
 from accounts.models import CASSession
 from tests.cas_support import CASBrowser, cas_accounts, cas_server, free_port, path_of  # noqa: F401
 
@@ -38,6 +39,13 @@ def log_in_through_cas(portal, username="seclier5", *, next_url=None, browser=No
     return back, portal.get(path_of(back))
 
 
+def start_login(portal):
+    """Starts the ENT login in this browser, as its link does; returns the state that CAS sends back."""
+    to_cas = portal.get(reverse("cas_login"))["Location"]
+    service = parse_qs(urlsplit(to_cas).query)["service"][0]
+    return parse_qs(urlsplit(service).query)["state"][0]
+
+
 def greeting(portal):
     return portal.get(reverse("home")).content.decode()
 
@@ -52,8 +60,10 @@ def test_home_page_offers_the_ent_login(client, db, cas):
 def test_login_sends_to_cas_with_the_callback_as_service(portal, cas):
     response = portal.get(reverse("cas_login"), {"next": "/aide/"})
 
+    state = portal.session[pending.SESSION_KEY][-1]
     assert response["Location"] == (
         f"{cas.url}login?service=http%3A%2F%2F127.0.0.1%2Fcomptes%2Fcas%2Fcallback%2F%3Fnext%3D%252Faide%252F"
+        f"%26state%3D{state}"
     )
 
 
@@ -123,7 +133,9 @@ def test_a_person_already_logged_in_to_the_ent_is_not_asked_again(portal, cas):
 
 
 def test_a_ticket_that_does_not_validate_shows_the_error_page(portal, cas):
-    response = portal.get(reverse("cas_callback"), {"ticket": "ST-not-a-ticket-of-this-server"})
+    response = portal.get(
+        reverse("cas_callback"), {"ticket": "ST-not-a-ticket-of-this-server", "state": start_login(portal)}
+    )
 
     assert response.status_code == 403
     assert "Connexion impossible" in response.text
@@ -138,8 +150,89 @@ def test_a_replayed_ticket_shows_the_error_page(portal, cas):
     response = someone_else.get(path_of(back))
 
     assert response.status_code == 403
-    assert "déjà été utilisé" in response.text
+    assert "pas été commencée depuis ce navigateur" in response.text
     assert "Bonjour" not in greeting(someone_else)
+
+
+def callback_from_another_browser(cas, started_by):
+    """Where CAS sends back, with a valid ticket for the attacker's own ENT account, a login they did not finish."""
+    if started_by == "the attacker's portal login":
+        login_url = Client(HTTP_HOST=PORTAL_HOST).get(reverse("cas_login"))["Location"]
+    else:
+        callback = f"http://{PORTAL_HOST}{reverse('cas_callback')}"
+        login_url = f"{cas.url}login?" + urlencode({"service": callback})
+    return path_of(CASBrowser().log_in(login_url, "gest-scol"))
+
+
+@pytest.mark.parametrize("victim_started_a_login", [False, True])
+@pytest.mark.parametrize("started_by", ["the attacker's portal login", "a service URL made by hand"])
+def test_a_callback_this_browser_did_not_start_logs_nobody_in(portal, cas, started_by, victim_started_a_login):
+    """Login CSRF: an attacker's ticket, opened in someone else's browser, must not log that browser in."""
+    attackers_callback = callback_from_another_browser(cas, started_by)
+    if victim_started_a_login:
+        portal.get(reverse("cas_login"))
+
+    response = portal.get(attackers_callback)
+
+    assert response.status_code == 403
+    assert "Connexion impossible" in response.text
+    assert "pas été commencée depuis ce navigateur" in response.text
+    assert f'href="{reverse("cas_login")}"' in response.text
+    assert "Bonjour" not in greeting(portal)
+    assert not User.objects.filter(username="gest-scol").exists()
+
+
+def test_a_state_serves_once(portal, cas):
+    """A new, valid ticket for an already used service URL (the person is still logged in to CAS) is refused."""
+    to_cas = portal.get(reverse("cas_login"))["Location"]
+    browser = CASBrowser()
+    portal.get(path_of(browser.log_in(to_cas, "seclier5")))
+    fresh_ticket = browser.log_in(to_cas, "seclier5")
+
+    response = portal.get(path_of(fresh_ticket))
+
+    assert response.status_code == 403
+    assert "déjà abouti" in response.text
+    assert CASSession.objects.count() == 1
+
+
+def test_logins_started_in_two_tabs_both_complete(portal, cas):
+    first_tab = portal.get(reverse("cas_login"), {"next": reverse("help")})["Location"]
+    second_tab = portal.get(reverse("cas_login"))["Location"]
+    browser = CASBrowser()
+
+    assert portal.get(path_of(browser.log_in(first_tab, "seclier5")))["Location"] == reverse("help")
+    assert portal.get(path_of(browser.log_in(second_tab, "seclier5")))["Location"] == reverse("home")
+    assert "Bonjour, Benjamin Seclier" in greeting(portal)
+
+
+def test_only_the_latest_pending_logins_are_kept(portal, cas):
+    tabs = [portal.get(reverse("cas_login"))["Location"] for _ in range(pending.MAX_PENDING + 1)]
+    browser = CASBrowser()
+
+    assert portal.get(path_of(browser.log_in(tabs[0], "seclier5"))).status_code == 403
+    assert portal.get(path_of(browser.log_in(tabs[1], "seclier5"))).status_code == 302
+    assert len(portal.session[pending.SESSION_KEY]) == pending.MAX_PENDING - 1
+
+
+@pytest.mark.parametrize("state", ["", "é" * 500, "\x00", "pas-un-état"])
+def test_a_state_typed_by_hand_is_refused_with_a_clear_page(portal, cas, state):
+    start_login(portal)
+
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123", "state": state, "next": "/aide/"})
+
+    assert response.status_code == 403
+    assert "pas été commencée depuis ce navigateur" in response.text
+    assert f'href="{reverse("cas_login")}?next=%2Faide%2F"' in response.text
+
+
+def test_the_refusal_is_in_the_persons_language(portal, cas):
+    portal.cookies["assistance_language"] = "en"
+
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123", "state": "forged"})
+
+    assert response.status_code == 403
+    assert "was not started from this browser" in response.text
 
 
 def test_a_callback_without_ticket_shows_the_error_page(portal, cas):
@@ -152,7 +245,7 @@ def test_a_callback_without_ticket_shows_the_error_page(portal, cas):
 def test_a_stopped_cas_server_shows_a_clear_page(portal, settings):
     settings.CAS_SERVER_URL = f"http://127.0.0.1:{free_port()}/"
 
-    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123"})
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123", "state": start_login(portal)})
 
     assert response.status_code == 503
     assert "ne répond pas" in response.text
@@ -161,7 +254,7 @@ def test_a_stopped_cas_server_shows_a_clear_page(portal, settings):
 def test_an_answer_that_is_not_cas_shows_a_clear_page(portal, settings, cas):
     settings.CAS_SERVER_URL = f"{cas.url}pas-un-serveur-cas/"
 
-    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123"})
+    response = portal.get(reverse("cas_callback"), {"ticket": "ST-123", "state": start_login(portal)})
 
     assert response.status_code == 502
     assert "Connexion impossible" in response.text
@@ -179,7 +272,8 @@ def test_next_to_another_site_is_ignored(portal, cas, elsewhere):
     assert "evil" not in response["Location"] and "127.0.0.2" not in response["Location"]
 
     # The same with a service URL made by hand: the ticket validates, `next` is still not followed.
-    callback = f"http://{PORTAL_HOST}{reverse('cas_callback')}?" + urlencode({"next": elsewhere})
+    state = start_login(portal)
+    callback = f"http://{PORTAL_HOST}{reverse('cas_callback')}?" + urlencode({"next": elsewhere, "state": state})
     login_url = f"{cas.url}login?" + urlencode({"service": callback})
     back = CASBrowser().log_in(login_url, "seclier5")
     response = portal.get(path_of(back))

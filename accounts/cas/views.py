@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.cas import client, services
+from accounts.cas import client, pending, services
 from accounts.cas.provider import CASProvider
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,13 @@ logger = logging.getLogger(__name__)
 # Why a login failed: the HTTP status and what the person reads.
 FAILURES = {
     "missing_ticket": (400, _("Le serveur d'authentification de l'ENT n'a transmis aucun ticket de connexion.")),
+    "unknown_state": (
+        403,
+        _(
+            "Cette connexion à l'ENT n'a pas été commencée depuis ce navigateur, ou elle a déjà abouti : "
+            "par sécurité, elle est refusée. Connectez-vous de nouveau."
+        ),
+    ),
     client.CASError.INVALID_TICKET: (
         403,
         _(
@@ -50,14 +57,15 @@ FAILURES = {
 }
 
 
-def service_url(request, next_url):
-    """The callback URL that CAS sends the person back to, with ``next`` inside it.
+def service_url(request, next_url, state):
+    """The callback URL that CAS sends the person back to, with ``next`` and the login's state inside it.
 
     The callback builds it again from its own query to validate the ticket: the same function on
-    the same ``next`` gives the very URL the ticket was issued for.
+    the same ``next`` and state gives the very URL the ticket was issued for.
     """
     url = request.build_absolute_uri(reverse("cas_callback"))
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    query = {"next": next_url, "state": state} if next_url else {"state": state}
+    return f"{url}?{urlencode(query)}"
 
 
 def safe_next_url(request, next_url):
@@ -71,9 +79,14 @@ def safe_next_url(request, next_url):
 @require_GET
 @never_cache
 def login(request):
-    """Sends the person to the CAS server, which sends them back to the callback with a ticket."""
+    """Sends the person to the CAS server, which sends them back to the callback with a ticket.
+
+    The service URL carries a new state kept in this browser's session (``pending``): the callback
+    accepts only a ticket issued for a login that this browser started.
+    """
     next_url = safe_next_url(request, request.GET.get("next", ""))
-    return redirect(client.login_url(service_url(request, next_url)))
+    state = pending.start_login(request.session)
+    return redirect(client.login_url(service_url(request, next_url, state)))
 
 
 @csrf_exempt
@@ -81,6 +94,9 @@ def login(request):
 @never_cache
 def callback(request):
     """Back from CAS with a ticket (GET): validates it and logs the person in.
+
+    The query's state must be one that this browser's session holds (it is then used up): otherwise
+    the ticket is not even validated, and a "Connexion impossible" page answers 403.
 
     The CAS server also posts its single-logout requests here, to the service URL itself; they come
     without a CSRF token, as CAS defines them.
@@ -90,10 +106,14 @@ def callback(request):
     ticket = request.GET.get("ticket", "")
     if not ticket:
         return login_failed(request, "missing_ticket")
+    state = request.GET.get("state", "")
+    if not pending.finish_login(request.session, state):
+        logger.warning("CAS callback with a state this session did not start, or already used")
+        return login_failed(request, "unknown_state")
     # Rebuilt from the query as received: the ticket was issued for this URL, `next` included.
     received_next = request.GET.get("next", "")
     try:
-        identity = client.validate_ticket(ticket, service_url(request, received_next))
+        identity = client.validate_ticket(ticket, service_url(request, received_next, state))
         user = services.sync_user(identity)
     except client.CASError as error:
         return login_failed(request, error.reason)
