@@ -4,6 +4,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import is_ent_account
+
+ENT_ACCOUNT_HAS_NO_PASSWORD = _(
+    "Ce compte se connecte par l'ENT : il n'a pas de mot de passe propre à l'assistance, et ne peut pas en avoir."
+)
 
 
 class PreferencesForm(forms.ModelForm):
@@ -45,3 +50,13 @@ class SignupForm(allauth_forms.SignupForm):
                 _("Cette adresse est déjà l'identifiant d'un compte. Contactez l'assistance."), code="login_taken"
             )
         return email
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    """The new password of a reset link; refused to an account the ENT made, whose key predates the rule
+    that sends it none (accounts.cas.adapter.CASAccountAdapter)."""
+
+    def clean(self):
+        if self.user is not None and is_ent_account(self.user):
+            raise ValidationError(ENT_ACCOUNT_HAS_NO_PASSWORD, code="ent_account")
+        return super().clean()

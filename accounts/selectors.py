@@ -1,7 +1,10 @@
 """Reads of people."""
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+
+from accounts.cas.provider import CASProvider
 
 
 def find_person(login):
@@ -26,3 +29,12 @@ def find_person(login):
         if len(found) == 1:
             return found[0]
     return None
+
+
+def is_ent_account(user):
+    """Whether the ENT login made this account: no password of its own and a CAS account.
+
+    Such an account is the ENT's to open and close: a password set here would outlive it."""
+    if user.has_usable_password():
+        return False
+    return SocialAccount.objects.filter(user=user, provider=CASProvider.id).exists()

@@ -1,7 +1,9 @@
-"""Local accounts beside the ENT: sign-up cannot take an ENT login."""
+"""Local accounts beside the ENT: sign-up cannot take an ENT login, and an ENT account gets no local password."""
 
 import pytest
+from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
@@ -20,6 +22,17 @@ def _no_rate_limit_left_over():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def ent_account(db):
+    """Benjamin Seclier as his first ENT login leaves him: no password of his own, a CAS account."""
+    return sync_user(
+        CASIdentity(
+            "seclier5",
+            {"mail": "benjamin.seclier@univ-lorraine.fr", "displayName": "Benjamin Seclier", "sn": "Seclier"},
+        )
+    )
 
 
 def sign_up(client, email, **extra):
@@ -108,3 +121,72 @@ def test_a_local_account_logs_in_with_its_address(client, db):
 
     assert response.status_code == 302
     assert "Bonjour" in client.get(reverse("home")).text
+
+
+# No local password for an ENT account.
+
+
+def reset_link_in(message):
+    return "/comptes/password/reset/key/" in message.body
+
+
+def test_forgotten_password_of_an_ent_account_sends_no_key_but_the_way_in(client, ent_account, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": "benjamin.seclier@univ-lorraine.fr"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    (message,) = mailoutbox
+    assert message.to == ["benjamin.seclier@univ-lorraine.fr"]
+    assert not reset_link_in(message)
+    assert "ENT" in message.subject
+    assert "Connexion Université de Lorraine" in message.body
+    ent_account.refresh_from_db()
+    assert not ent_account.has_usable_password()
+
+
+def test_forgotten_password_of_a_local_account_still_sends_its_key(client, user, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+
+    assert response["Location"] == reverse("account_reset_password_done")
+    (message,) = mailoutbox
+    assert reset_link_in(message)
+
+
+def test_an_old_reset_key_sets_no_password_on_an_ent_account(client, ent_account):
+    key = f"{user_pk_to_url_str(ent_account)}-{default_token_generator.make_token(ent_account)}"
+    url = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"}).replace("UID-KEY", key)
+    form_url = client.get(url)["Location"]
+
+    response = client.post(form_url, {"password1": PASSWORD, "password2": PASSWORD})
+
+    assert response.status_code == 200
+    assert "se connecte par l'ENT" in response.text.replace("&#x27;", "'")
+    ent_account.refresh_from_db()
+    assert not ent_account.has_usable_password()
+
+
+@pytest.mark.parametrize("page", ["account_set_password", "account_change_password"])
+def test_the_password_pages_refuse_an_ent_account(client, ent_account, page):
+    client.force_login(ent_account)
+
+    shown = client.get(reverse(page))
+    posted = client.post(reverse(page), {"password1": PASSWORD, "password2": PASSWORD})
+
+    for response in (shown, posted):
+        assert response.status_code == 403
+        assert "se connecte par l'ENT" in response.text.replace("&#x27;", "'")
+        assert 'name="password1"' not in response.text
+    ent_account.refresh_from_db()
+    assert not ent_account.has_usable_password()
+
+
+def test_a_local_account_still_changes_its_password(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        reverse("account_change_password"), {"oldpassword": "demo", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
