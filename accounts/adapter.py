@@ -26,3 +26,12 @@ class AccountAdapter(DefaultAccountAdapter):
             except ValueError:
                 pass
         return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 -- a key, not a bind address
+
+    def populate_username(self, request, user):
+        """A local account's login is its address (accounts.forms.SignupForm checks it fits).
+
+        ENT logins have no "@": a local account can never take the login of someone's future first ENT
+        login, nor be the one a manager's typed ENT login finds. A login already set is kept."""
+        if not user.username and user.email:
+            user.username = user.email
+        super().populate_username(request, user)

@@ -1,15 +1,26 @@
 """Reads of people."""
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+
+from accounts.cas.provider import CASProvider
 
 
 def find_person(login):
     """The active user whose login, or else whose email address, is ``login`` (case aside when only one
-    matches); None when nobody or several do."""
+    matches); None when nobody or several do.
+
+    A local account's login is its address (accounts.adapter): an ENT login, which has no "@", only ever
+    finds the person the ENT knows by it. An address finds nobody who claimed it without confirming it."""
     login = (login or "").strip()
     if not login or "\x00" in login:
         return None
     people = get_user_model().objects.filter(is_active=True)
+    if "@" in login:
+        # Anyone can sign up with someone else's address (and get it as login): until confirmed, it is not theirs.
+        unconfirmed = EmailAddress.objects.filter(email__iexact=login, verified=False).values("user_id")
+        people = people.exclude(pk__in=unconfirmed)
     exact = people.filter(username=login).first()
     if exact is not None:
         return exact
@@ -18,3 +29,12 @@ def find_person(login):
         if len(found) == 1:
             return found[0]
     return None
+
+
+def is_ent_account(user):
+    """Whether the ENT login made this account: no password of its own and a CAS account.
+
+    Such an account is the ENT's to open and close: a password set here would outlive it."""
+    if user.has_usable_password():
+        return False
+    return SocialAccount.objects.filter(user=user, provider=CASProvider.id).exists()

@@ -1,13 +1,19 @@
 """The language switch, and how the chosen language is remembered (the Préférences page reuses it); the
-administration's login."""
+administration's login; the password pages, closed to the accounts the ENT made."""
 
+from functools import wraps
+
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from accounts.forms import ENT_ACCOUNT_HAS_NO_PASSWORD
+from accounts.selectors import is_ent_account
 
 
 def remember_language(response, language):
@@ -51,3 +57,21 @@ def admin_login(request, extra_context=None):
     if not request.user.is_staff:
         raise PermissionDenied
     return redirect(target)
+
+
+def closed_to_ent_accounts(view):
+    """``view``, except for an account the ENT made: a page (403) that says its password is the ENT's."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and is_ent_account(request.user):
+            context = {"message": ENT_ACCOUNT_HAS_NO_PASSWORD}
+            return render(request, "accounts/ent_account_password.html", context, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# allauth would let an account the ENT made set a password of its own, which would outlive the ENT account.
+password_change = closed_to_ent_accounts(allauth_views.password_change)
+password_set = closed_to_ent_accounts(allauth_views.password_set)

@@ -130,7 +130,13 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # ASSISTANCE_LOCAL_ACCOUNTS=false leaves the ENT (CAS) as the only way in.
 LOCAL_ACCOUNTS = env.bool("ASSISTANCE_LOCAL_ACCOUNTS", default=True)
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Sign-up asks for an address and no login: the address becomes the login, which no ENT login can be
+# (accounts/adapter.py).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ALLOW_REGISTRATION = LOCAL_ACCOUNTS and env.bool("ASSISTANCE_LOCAL_SIGNUP", default=True)

@@ -18,7 +18,13 @@ urlpatterns = [
     path("sante/", health, name="health"),
 ]
 
-if not settings.LOCAL_ACCOUNTS:
+if settings.LOCAL_ACCOUNTS:
+    # allauth's password pages, closed to the accounts the ENT made (their password is the ENT's).
+    urlpatterns[:0] = [
+        path("comptes/password/change/", account_views.password_change),
+        path("comptes/password/set/", account_views.password_set),
+    ]
+else:
     # The ENT is the only way in: the login page, and every link to it, goes straight to CAS.
     urlpatterns.insert(0, path("comptes/login/", cas_views.login))
 

@@ -119,6 +119,18 @@ def test_a_local_account_holding_the_login_is_not_taken_over(portal, cas, make_u
     assert "Bonjour" not in greeting(portal)
 
 
+def test_a_local_sign_up_that_copied_the_login_does_not_stop_the_first_ent_login(portal, cas):
+    password = "Un-mot-de-passe-solide-42"
+    squatter = {"email": "quelqu.un@example.org", "username": "seclier5", "password1": password, "password2": password}
+    Client().post(reverse("account_signup"), squatter)
+
+    _, response = log_in_through_cas(portal)
+
+    assert response["Location"] == reverse("home")
+    assert "Bonjour, Benjamin Seclier" in greeting(portal)
+    assert User.objects.get(username="seclier5").email == "benjamin.seclier@univ-lorraine.fr"
+
+
 def test_a_person_already_logged_in_to_the_ent_is_not_asked_again(portal, cas):
     browser = CASBrowser()
     log_in_through_cas(portal, browser=browser)
