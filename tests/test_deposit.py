@@ -203,3 +203,27 @@ def test_abandoned_draft_files_are_deleted_after_a_while(client, seclier, scolar
     os.utime(default_storage.path(fresh["path"]), (old, old))
     call_command("run_scheduled_work", "drafts")
     assert not default_storage.exists(fresh["path"])
+
+
+def deposit_fields(**fields):
+    """A deposit form's fields, all valid; ``subject=""`` makes the form fail so that its files stay drafts."""
+    return {"subject": "Connexion apogee impossible", "description": GUIDE_MESSAGE, "scope": "private",
+            "priority": "2", **fields}  # fmt: skip
+
+
+def failed_post(client, url, *files, **fields):
+    """Posts the form with an error and returns the drafts it sends back."""
+    response = client.post(url, deposit_fields(subject="", files=list(files), **fields))
+    assert response.status_code == 400
+    return response.context["drafts"]
+
+
+def test_a_draft_token_sent_twice_gives_one_file(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    first, second = failed_post(client, url, screenshot("un.png"), screenshot("deux.png"))
+
+    response = client.post(url, deposit_fields(drafts=[first.token, second.token, first.token, second.token]))
+
+    assert response.status_code == 302
+    assert [a.name for a in Ticket.objects.get().attachments.all()] == ["un.png", "deux.png"]

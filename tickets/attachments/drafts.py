@@ -42,9 +42,10 @@ class DraftFiles:
         return self.session.get(SESSION_KEY, {})
 
     def kept(self, tokens):
-        """The drafts the form still lists (their ``tokens``), in that order; unknown tokens are ignored."""
+        """The drafts the form still lists (their ``tokens``), in that order; unknown tokens are ignored and a
+        token listed twice gives one draft, so that a forged form cannot attach one file several times."""
         stored = self._stored()
-        return [Draft(token=token, **stored[token]) for token in tokens if token in stored]
+        return [Draft(token=token, **stored[token]) for token in dict.fromkeys(tokens) if token in stored]
 
     def add(self, uploads, kept):
         """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages)."""
