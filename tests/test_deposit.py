@@ -227,3 +227,53 @@ def test_a_draft_token_sent_twice_gives_one_file(client, seclier, scolarite):
 
     assert response.status_code == 302
     assert [a.name for a in Ticket.objects.get().attachments.all()] == ["un.png", "deux.png"]
+
+
+def draft_files(user):
+    """The names of the files kept as drafts for ``user``, on disk."""
+    from django.core.files.storage import default_storage
+
+    folder = f"drafts/{user.pk}"
+    return sorted(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else []
+
+
+def test_drafts_the_form_no_longer_lists_are_deleted(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    kept, _removed = failed_post(client, url, screenshot("garde.png"), screenshot("retire.png"))
+
+    # The person unticked "retire.png" and tries again, with an error again.
+    (still,) = failed_post(client, url, drafts=[kept.token])
+
+    assert still.token == kept.token
+    assert draft_files(seclier) == [kept.token]
+    assert list(client.session["deposit_drafts"]) == [kept.token]
+
+
+def test_failed_posts_that_never_send_their_drafts_back_do_not_pile_up(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    for _ in range(3):
+        (last,) = failed_post(client, url, screenshot())
+    assert draft_files(seclier) == [last.token]
+
+
+def test_every_draft_of_the_person_counts_toward_the_ticket_limit(client, seclier, scolarite, settings):
+    from django.test import Client
+
+    size = screenshot().size
+    settings.MAX_TICKET_FILES_SIZE = 2 * size
+    url = reverse("deposit_form", args=[scolarite.pk])
+    client.force_login(seclier)
+    assert len(failed_post(client, url, screenshot("un.png"), screenshot("deux.png"))) == 2
+    # Another session of the same person (another browser, or logged in again) lists none of those drafts.
+    other = Client()
+    other.force_login(seclier)
+
+    response = other.post(url, deposit_fields(subject="", files=[screenshot("trois.png")]))
+
+    assert response.status_code == 400
+    assert response.context["drafts"] == []
+    page = response.text.replace("&#x27;", "'")
+    assert "Le fichier « trois.png » ne peut pas être ajouté : les fichiers de ce ticket occupent déjà" in page
+    assert len(draft_files(seclier)) == 2

@@ -47,10 +47,25 @@ class DraftFiles:
         stored = self._stored()
         return [Draft(token=token, **stored[token]) for token in dict.fromkeys(tokens) if token in stored]
 
+    def update(self, tokens, uploads):
+        """What the form's files are after a post that lists the drafts ``tokens`` and sends ``uploads``.
+
+        Drafts of the session the form no longer lists were removed by the person: their files are deleted.
+        Then the listed drafts are kept and the uploads added (see ``add``). Returns (drafts, error messages).
+        """
+        kept = self.kept(tokens)
+        listed = {draft.token for draft in kept}
+        self.forget([Draft(token=token, **info) for token, info in self._stored().items() if token not in listed])
+        return self.add(uploads, kept)
+
     def add(self, uploads, kept):
-        """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages)."""
+        """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages).
+
+        The space the person's drafts already take counts in full, whichever session or form lists them:
+        so nobody fills the disk by failing a deposit again and again, in one session or in many.
+        """
         drafts, errors = list(kept), []
-        total = sum(draft.size for draft in drafts)
+        total = self._space_used()
         stored = self._stored()
         for upload in uploads:
             try:
@@ -60,12 +75,30 @@ class DraftFiles:
                 continue
             token = secrets.token_hex(16)
             upload.seek(0)
-            path = default_storage.save(f"{DRAFTS_FOLDER}/{self.user_id}/{token}", upload)
+            path = default_storage.save(f"{self._folder}/{token}", upload)
             stored[token] = {"name": info.name, "size": info.size, "path": path}
             drafts.append(Draft(token=token, name=info.name, size=info.size, path=path))
             total += info.size
         self.session[SESSION_KEY] = stored
         return drafts, errors
+
+    @property
+    def _folder(self):
+        return f"{DRAFTS_FOLDER}/{self.user_id}"
+
+    def _space_used(self):
+        """The size in bytes of every draft file stored for the person."""
+        if not default_storage.exists(self._folder):
+            return 0
+        _subfolders, names = default_storage.listdir(self._folder)
+        total = 0
+        for name in names:
+            try:
+                total += default_storage.size(f"{self._folder}/{name}")
+            # Deleted meanwhile, by the hourly cleanup or another request: it takes no space any more.
+            except FileNotFoundError:
+                continue
+        return total
 
     def forget(self, drafts):
         """Deletes the drafts' files and takes them off the list."""

@@ -32,7 +32,7 @@ def describe(request, category):
         return render(request, "tickets/deposit_step2.html", {"form": form, "category": category, "drafts": []})
     form = DepositForm(request.POST, request.FILES, user=request.user, category=category)
     files = DraftFiles(request.session, request.user.pk)
-    drafts, file_errors = files.add(request.FILES.getlist("files"), files.kept(request.POST.getlist("drafts")))
+    drafts, file_errors = files.update(request.POST.getlist("drafts"), request.FILES.getlist("files"))
     if form.is_valid() and not file_errors:
         try:
             ticket = file_ticket(actor=request.user, category=category, drafts=drafts, **form.ticket_fields())
