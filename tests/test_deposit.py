@@ -277,3 +277,73 @@ def test_every_draft_of_the_person_counts_toward_the_ticket_limit(client, seclie
     page = response.text.replace("&#x27;", "'")
     assert "Le fichier « trois.png » ne peut pas être ajouté : les fichiers de ce ticket occupent déjà" in page
     assert len(draft_files(seclier)) == 2
+
+
+LOST_MESSAGE = "Le fichier « perdu.png » n'est plus disponible : veuillez le choisir à nouveau."
+
+
+def test_a_draft_whose_file_was_purged_brings_the_form_back_with_everything_typed(client, seclier, scolarite):
+    from django.core.files.storage import default_storage
+
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    lost, kept = failed_post(client, url, screenshot("perdu.png"), screenshot("garde.png"))
+    default_storage.delete(lost.path)  # as the hourly cleanup does
+
+    response = client.post(url, deposit_fields(subject="Sujet tapé", drafts=[lost.token, kept.token]))
+
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert LOST_MESSAGE in page
+    assert 'value="Sujet tapé"' in page and GUIDE_MESSAGE in page
+    assert [draft.token for draft in response.context["drafts"]] == [kept.token]
+    assert list(client.session["deposit_drafts"]) == [kept.token]
+    assert not Ticket.objects.exists()
+
+
+def test_a_draft_purged_while_the_ticket_is_filed_brings_the_form_back(client, seclier, scolarite, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from tickets.views import deposit as deposit_views
+
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    kept, lost = failed_post(client, url, screenshot("garde.png"), screenshot("perdu.png"))
+    file_ticket = deposit_views.file_ticket
+
+    def purge_then_file(**arguments):
+        default_storage.delete(lost.path)  # the hourly cleanup runs between the checks and the filing
+        return file_ticket(**arguments)
+
+    monkeypatch.setattr(deposit_views, "file_ticket", purge_then_file)
+
+    response = client.post(url, deposit_fields(subject="Sujet tapé", drafts=[kept.token, lost.token]))
+
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert LOST_MESSAGE in page
+    assert 'value="Sujet tapé"' in page and GUIDE_MESSAGE in page
+    assert [draft.token for draft in response.context["drafts"]] == [kept.token]
+    assert not Ticket.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_filing_with_a_lost_draft_writes_nothing(seclier, scolarite, settings):
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from tickets.attachments.drafts import Draft, DraftFiles
+    from tickets.services.deposit import file_ticket
+
+    (good,), errors = DraftFiles({}, seclier.pk).add([screenshot("garde.png")], [])
+    assert errors == []
+    lost = Draft(token="0" * 32, name="perdu.png", size=10, path=f"drafts/{seclier.pk}/{'0' * 32}")
+
+    with pytest.raises(ValidationError) as refused:
+        file_ticket(actor=seclier, category=scolarite, drafts=[good, lost], subject="s", description="d")
+
+    assert refused.value.messages == [LOST_MESSAGE]
+    assert not Ticket.objects.exists()
+    # The first draft's copy is gone with the rolled back ticket; only the draft itself stays.
+    assert [path.name for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == [good.token]

@@ -12,11 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tickets.attachments.checks import validate_upload
 
 SESSION_KEY = "deposit_drafts"
 DRAFTS_FOLDER = "drafts"
+
+MESSAGE_LOST = _("Le fichier « %(name)s » n'est plus disponible : veuillez le choisir à nouveau.")
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,19 @@ class Draft:
     path: str
 
     def open(self):
-        """The stored file, under the name it came with; close it after use."""
-        return File(default_storage.open(self.path, "rb"), name=self.name)
+        """The stored file, under the name it came with; close it after use. Raises ``ValidationError``
+        (code "lost", message naming the file) if the file is gone, deleted by the hourly cleanup."""
+        try:
+            return File(default_storage.open(self.path, "rb"), name=self.name)
+        except FileNotFoundError:
+            raise self.lost() from None
+
+    def is_stored(self):
+        return default_storage.exists(self.path)
+
+    def lost(self):
+        """The error that tells the person this file must be chosen again."""
+        return ValidationError(MESSAGE_LOST, code="lost", params={"name": self.name})
 
 
 class DraftFiles:
@@ -51,12 +65,22 @@ class DraftFiles:
         """What the form's files are after a post that lists the drafts ``tokens`` and sends ``uploads``.
 
         Drafts of the session the form no longer lists were removed by the person: their files are deleted.
-        Then the listed drafts are kept and the uploads added (see ``add``). Returns (drafts, error messages).
+        Listed drafts whose file is gone are dropped, each with a message asking to choose it again. Then
+        the uploads are added (see ``add``). Returns (drafts, error messages).
         """
-        kept = self.kept(tokens)
+        kept, lost = self.still_stored(self.kept(tokens))
         listed = {draft.token for draft in kept}
         self.forget([Draft(token=token, **info) for token, info in self._stored().items() if token not in listed])
-        return self.add(uploads, kept)
+        drafts, errors = self.add(uploads, kept)
+        return drafts, lost + errors
+
+    def still_stored(self, drafts):
+        """Splits ``drafts`` into those whose file is still stored and messages naming the others, which
+        are taken off the list. Returns (drafts, error messages)."""
+        stored = [draft for draft in drafts if draft.is_stored()]
+        lost = [draft for draft in drafts if draft not in stored]
+        self.forget(lost)
+        return stored, [message for draft in lost for message in draft.lost().messages]
 
     def add(self, uploads, kept):
         """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages).

@@ -46,11 +46,16 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
                 attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
             attachment.save()
     except BaseException:
-        for field in (attachment.file, attachment.thumbnail):
-            if field.name:
-                _delete_quietly(field)
+        delete_stored_files(attachment)
         raise
     return attachment
+
+
+def delete_stored_files(attachment):
+    """Deletes the files of an attachment whose row is not saved, or rolled back. Raises nothing."""
+    for field in (attachment.file, attachment.thumbnail):
+        if field.name:
+            _delete_quietly(field)
 
 
 def _delete_quietly(field):

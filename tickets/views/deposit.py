@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -38,6 +39,10 @@ def describe(request, category):
             ticket = file_ticket(actor=request.user, category=category, drafts=drafts, **form.ticket_fields())
         except WorkflowError as error:
             form.add_error(None, error.message)
+        except ValidationError as error:
+            # A draft deleted since it was checked (hourly cleanup), or refused by the checks: the form comes back.
+            drafts, lost = files.still_stored(drafts)
+            file_errors = list(dict.fromkeys([*lost, *error.messages]))
         else:
             files.forget(drafts)
             messages.success(request, _("Un nouveau ticket a été créé."))
