@@ -208,6 +208,30 @@ def test_an_image_with_too_many_pixels_is_refused(store, settings, width, height
     refuse(store, settings, "bombe.png", content, "image_too_big")
 
 
+def test_a_file_past_the_number_of_files_of_a_ticket_is_refused(store, settings):
+    settings.MAX_FILES_PER_TICKET = 1
+    store("un.txt", b"un")
+    with pytest.raises(ValidationError) as refused:
+        store("deux.txt", b"deux")
+    assert refused.value.code == "too_many_files"
+    assert refused.value.messages == [
+        "Le fichier « deux.txt » n'a pas été ajouté : le nombre de fichiers d'un ticket est limité à 1."
+    ]
+    assert Attachment.objects.count() == 1
+
+
+def test_the_files_past_the_limit_are_named_in_the_persons_language(settings):
+    from django.utils import translation
+
+    from tickets.attachments.checks import too_many_files
+
+    settings.MAX_FILES_PER_TICKET = 10
+    with translation.override("en"):
+        assert too_many_files(["a.png", "C:\\b.png"]).messages == [
+            "The files “a.png”, “b.png” were not added: the number of files of a ticket is limited to 10."
+        ]
+
+
 # Accepted files
 
 

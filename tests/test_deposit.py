@@ -347,3 +347,39 @@ def test_filing_with_a_lost_draft_writes_nothing(seclier, scolarite, settings):
     assert not Ticket.objects.exists()
     # The first draft's copy is gone with the rolled back ticket; only the draft itself stays.
     assert [path.name for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == [good.token]
+
+
+def test_files_past_the_limit_of_a_deposit_are_refused_unread(client, seclier, scolarite, settings, monkeypatch):
+    from tickets.attachments import drafts as drafts_module
+
+    settings.MAX_FILES_PER_TICKET = 2
+    checked = []
+    validate_upload = drafts_module.validate_upload
+
+    def counting_validate_upload(upload, **arguments):
+        checked.append(upload.name)
+        return validate_upload(upload, **arguments)
+
+    monkeypatch.setattr(drafts_module, "validate_upload", counting_validate_upload)
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+
+    response = client.post(url, deposit_fields(subject="", files=[screenshot(f"{name}.png") for name in "abcd"]))
+
+    page = response.text.replace("&#x27;", "'")
+    assert (
+        "Les fichiers « c.png », « d.png » n'ont pas été ajoutés : le nombre de fichiers d'un ticket est limité à 2."
+        in page
+    )
+    first, second = response.context["drafts"]
+    assert checked == ["a.png", "b.png"]  # the extra files are not even read
+    # The form lists two drafts already: one more file is one too many.
+    response = client.post(url, deposit_fields(drafts=[first.token, second.token], files=[screenshot("e.png")]))
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert "Le fichier « e.png » n'a pas été ajouté : le nombre de fichiers d'un ticket est limité à 2." in page
+    assert response.context["drafts"] == [first, second]
+    assert not Ticket.objects.exists()
+
+    assert client.post(url, deposit_fields(drafts=[first.token, second.token])).status_code == 302
+    assert [a.name for a in Ticket.objects.get().attachments.all()] == ["a.png", "b.png"]

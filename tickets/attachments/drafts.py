@@ -8,13 +8,14 @@ is created, and the hourly cleanup deletes those of deposits left unfinished.
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.attachments.checks import validate_upload
+from tickets.attachments.checks import too_many_files, validate_upload
 
 SESSION_KEY = "deposit_drafts"
 DRAFTS_FOLDER = "drafts"
@@ -86,9 +87,13 @@ class DraftFiles:
         """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages).
 
         The space the person's drafts already take counts in full, whichever session or form lists them:
-        so nobody fills the disk by failing a deposit again and again, in one session or in many.
+        so nobody fills the disk by failing a deposit again and again, in one session or in many. Uploads
+        past ``settings.MAX_FILES_PER_TICKET`` files are refused without being read, so that what one
+        request costs to check stays bounded.
         """
         drafts, errors = list(kept), []
+        room = max(settings.MAX_FILES_PER_TICKET - len(drafts), 0)
+        uploads, extra = list(uploads[:room]), uploads[room:]
         total = self._space_used()
         stored = self._stored()
         for upload in uploads:
@@ -103,6 +108,8 @@ class DraftFiles:
             stored[token] = {"name": info.name, "size": info.size, "path": path}
             drafts.append(Draft(token=token, name=info.name, size=info.size, path=path))
             total += info.size
+        if extra:
+            errors.extend(too_many_files([upload.name for upload in extra]).messages)
         self.session[SESSION_KEY] = stored
         return drafts, errors
 

@@ -5,7 +5,7 @@ import secrets
 from pathlib import PurePath
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from tickets.attachments.checks import validate_upload
@@ -22,8 +22,8 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
     as ``validate_upload`` does, and then nothing is written. If the row cannot be saved, the files just
     written are deleted and the database error is raised.
     """
-    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0))["total"]
-    info = validate_upload(uploaded_file, ticket_total=used)
+    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0), count=Count("pk"))
+    info = validate_upload(uploaded_file, ticket_total=used["total"], ticket_count=used["count"])
     # Before the file is saved: the storage may move a temporary upload away.
     thumbnail = make_thumbnail(uploaded_file) if info.is_image else None
     attachment = Attachment(
