@@ -73,19 +73,23 @@ def test_step_two_for_a_category_that_does_not_exist(client, seclier):
         assert client.get(f"/deposer/{value}/").status_code == 404
 
 
-def test_deposit_creates_a_free_ticket_with_its_screenshot(client, seclier, scolarite):
+def test_deposit_creates_a_free_ticket_with_its_screenshot(
+    client, seclier, scolarite, mail_in_process, django_capture_on_commit_callbacks
+):
     client.force_login(seclier)
-    response = client.post(
-        reverse("deposit_form", args=[scolarite.pk]),
-        {
-            "subject": "Connexion apogee impossible",
-            "description": f"<div>{GUIDE_MESSAGE}</div>",
-            "scope": "private",
-            "priority": "2",
-            "files": [screenshot()],
-        },
-        follow=True,
-    )
+    # What runs after commit (the thumbnail drawn by a worker) runs in-process.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("deposit_form", args=[scolarite.pk]),
+            {
+                "subject": "Connexion apogee impossible",
+                "description": f"<div>{GUIDE_MESSAGE}</div>",
+                "scope": "private",
+                "priority": "2",
+                "files": [screenshot()],
+            },
+            follow=True,
+        )
     ticket = Ticket.objects.get()
     assert response.redirect_chain[-1][0] == reverse("ticket", args=[ticket.pk])
     page = response.text.replace("&#x27;", "'")
@@ -383,3 +387,23 @@ def test_files_past_the_limit_of_a_deposit_are_refused_unread(client, seclier, s
 
     assert client.post(url, deposit_fields(drafts=[first.token, second.token])).status_code == 302
     assert [a.name for a in Ticket.objects.get().attachments.all()] == ["a.png", "b.png"]
+
+
+def test_the_ticket_page_links_the_file_then_shows_its_thumbnail_once_drawn(
+    client, seclier, scolarite, mail_in_process, django_capture_on_commit_callbacks
+):
+    client.force_login(seclier)
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(reverse("deposit_form", args=[scolarite.pk]), deposit_fields(files=[screenshot()]))
+    ticket = Ticket.objects.get()
+    attachment = ticket.attachments.get()
+    link = f'<a href="{reverse("attachment", args=[attachment.token])}">'
+    image = f'<img class="thumbnail" src="{reverse("attachment_thumbnail", args=[attachment.token])}" alt="">'
+
+    page = client.get(response.url).text
+    assert link in page and image not in page
+
+    for callback in after_commit:
+        callback()  # the worker's turn
+    page = client.get(response.url).text
+    assert link in page and image in page
