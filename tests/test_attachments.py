@@ -1,7 +1,6 @@
 """Attached files: what is refused, what is stored, and how files are served back."""
 
 import io
-import os
 import struct
 import zipfile
 import zlib
@@ -235,18 +234,6 @@ def test_a_file_past_the_number_of_files_of_a_ticket_is_refused(store, settings)
     assert Attachment.objects.count() == 1
 
 
-def test_the_files_past_the_limit_are_named_in_the_persons_language(settings):
-    from django.utils import translation
-
-    from tickets.attachments.checks import too_many_files
-
-    settings.MAX_FILES_PER_TICKET = 10
-    with translation.override("en"):
-        assert too_many_files(["a.png", "C:\\b.png"]).messages == [
-            "The files “a.png”, “b.png” were not added: the number of files of a ticket is limited to 10."
-        ]
-
-
 # Accepted files
 
 
@@ -457,100 +444,3 @@ def test_a_row_with_an_unexpected_type_is_served_as_an_opaque_download(store):
 def test_asking_for_a_missing_thumbnail_is_not_found(store):
     with pytest.raises(Http404):
         serve_attachment(store("rapport.pdf", PDF), thumbnail=True)
-
-
-# Thumbnails, drawn by a worker once the file is committed
-
-
-def test_no_thumbnail_is_drawn_in_the_request_but_once_the_file_is_committed(
-    ticket, user, settings, thumbnails_in_process, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as after_commit:
-        attachment = store_attachment(
-            ticket, SimpleUploadedFile("capture.png", image_bytes((800, 400))), uploaded_by=user, scope="invited"
-        )
-        # Until the transaction commits, no worker could find the row: nothing is drawn yet.
-        assert not attachment.thumbnail
-        assert len(stored_files(settings)) == 1
-
-    for callback in after_commit:
-        callback()
-
-    attachment.refresh_from_db()
-    with attachment.thumbnail.open("rb") as stored, Image.open(stored) as thumbnail:
-        assert thumbnail.size == (200, 100)
-
-
-def test_only_images_ask_for_a_thumbnail(ticket, user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as after_commit:
-        store_attachment(ticket, SimpleUploadedFile("rapport.pdf", PDF), uploaded_by=user, scope="invited")
-    assert after_commit == []
-
-
-def test_a_worker_finds_the_thumbnail_task_under_its_name():
-    import subprocess
-    import sys
-
-    # In a process of its own, where nothing imported the task before the worker's discovery.
-    script = (
-        "import sys, django; django.setup(); from helpdesk.celery import app\n"
-        "print('tickets.attachments.tasks' in sys.modules)\n"
-        "app.loader.import_default_modules()\n"
-        "print(app.tasks['tickets.attachments.tasks.draw_thumbnail'].__module__)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.stdout.split() == ["False", "tickets.attachments.tasks"], result.stderr
-
-
-def test_drawing_a_thumbnail_twice_keeps_the_first(ticket, user):
-    from tickets.attachments.thumbnails import add_thumbnail
-
-    attachment = store_attachment(
-        ticket, SimpleUploadedFile("capture.png", image_bytes()), uploaded_by=user, scope="invited"
-    )
-
-    assert add_thumbnail(attachment.pk) is True
-    attachment.refresh_from_db()
-    first = attachment.thumbnail.name
-    assert add_thumbnail(attachment.pk) is False
-    attachment.refresh_from_db()
-    assert attachment.thumbnail.name == first
-
-
-def test_drawing_a_thumbnail_of_what_cannot_have_one_does_nothing(ticket, user, settings):
-    from tickets.attachments.thumbnails import add_thumbnail
-
-    document = store_attachment(ticket, SimpleUploadedFile("rapport.pdf", PDF), uploaded_by=user, scope="invited")
-    image = store_attachment(
-        ticket, SimpleUploadedFile("capture.png", image_bytes()), uploaded_by=user, scope="invited"
-    )
-    image.file.storage.delete(image.file.name)
-
-    assert add_thumbnail(document.pk) is False
-    assert add_thumbnail(image.pk) is False  # its file is gone
-    assert add_thumbnail(10**9) is False  # no such attachment
-    assert stored_files(settings) == [Path(document.file.path)]
-
-
-def test_a_broker_that_is_down_leaves_the_file_without_a_thumbnail(
-    ticket, user, monkeypatch, django_capture_on_commit_callbacks
-):
-    from tickets.attachments import tasks
-
-    def refuse(*args, **kwargs):
-        raise OSError("broker down")
-
-    monkeypatch.setattr(tasks.draw_thumbnail, "apply_async", refuse)
-    with django_capture_on_commit_callbacks(execute=True):
-        attachment = store_attachment(
-            ticket, SimpleUploadedFile("capture.png", image_bytes()), uploaded_by=user, scope="invited"
-        )
-    attachment.refresh_from_db()
-    assert attachment.file and not attachment.thumbnail

@@ -389,6 +389,18 @@ def test_files_past_the_limit_of_a_deposit_are_refused_unread(client, seclier, s
     assert [a.name for a in Ticket.objects.get().attachments.all()] == ["a.png", "b.png"]
 
 
+def test_the_files_past_the_limit_are_named_in_the_persons_language(settings):
+    from django.utils import translation
+
+    from tickets.attachments.checks import too_many_files
+
+    settings.MAX_FILES_PER_TICKET = 10
+    with translation.override("en"):
+        assert too_many_files(["a.png", "C:\\b.png"]).messages == [
+            "The files “a.png”, “b.png” were not added: the number of files of a ticket is limited to 10."
+        ]
+
+
 def test_the_ticket_page_links_the_file_then_shows_its_thumbnail_once_drawn(
     client, seclier, scolarite, mail_in_process, django_capture_on_commit_callbacks
 ):
