@@ -189,10 +189,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("ASSISTANCE_STATIC_ROOT", default=str(VAR_DIR / "static")))
 # Uploaded files live outside any public URL: only views that check permissions serve them.
 MEDIA_ROOT = Path(env.str("ASSISTANCE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Limits of attached files (tickets.attachments): bytes per file, bytes of all the files of one ticket,
-# and pixels of an image, so that a small file that unpacks into a huge bitmap is refused.
+# Limits of attached files (tickets.attachments): bytes per file, bytes and number of the files of one
+# ticket (the number also bounds what one deposit costs to check), and pixels of an image, so that a small
+# file that unpacks into a huge bitmap is refused.
 MAX_FILE_SIZE = env.int("ASSISTANCE_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 MAX_TICKET_FILES_SIZE = env.int("ASSISTANCE_MAX_TICKET_FILES_SIZE", default=50 * 1024 * 1024)
+MAX_FILES_PER_TICKET = env.int("ASSISTANCE_MAX_FILES_PER_TICKET", default=10)
 MAX_IMAGE_PIXELS = env.int("ASSISTANCE_MAX_IMAGE_PIXELS", default=40_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -20,15 +20,18 @@ def png():
 
 
 @pytest.fixture
-def files(make_user, make_service, make_category):
+def files(make_user, make_service, make_category, settings, django_capture_on_commit_callbacks):
     owner, invitee, stranger, manager = (make_user(n) for n in ["owner", "invitee", "stranger", "gest"])
     service = make_service(managers=[manager])
     ticket = Ticket.objects.create(
         subject="s", description="d", owner=owner, service=service, category=make_category(service)
     )
     Invitation.objects.create(ticket=ticket, user=invitee, invited_by=owner)
-    shared = store_attachment(ticket, png(), uploaded_by=owner, scope=EntryScope.INVITED)
-    internal = store_attachment(ticket, png(), uploaded_by=manager, scope=EntryScope.MANAGERS)
+    # The thumbnails, drawn by a worker after commit, are drawn in-process.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        shared = store_attachment(ticket, png(), uploaded_by=owner, scope=EntryScope.INVITED)
+        internal = store_attachment(ticket, png(), uploaded_by=manager, scope=EntryScope.MANAGERS)
     return {"owner": owner, "invitee": invitee, "stranger": stranger, "manager": manager}, shared, internal
 
 

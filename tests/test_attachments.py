@@ -85,9 +85,23 @@ def ticket(user, make_user, make_service, make_category):
 
 
 @pytest.fixture
-def store(ticket, user):
+def thumbnails_in_process(settings):
+    """Thumbnails are drawn in-process whatever broker the environment names."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def store(ticket, user, thumbnails_in_process, django_capture_on_commit_callbacks):
+    """Stores a file as a committed attachment: an image's thumbnail, which a worker draws after commit, is
+    drawn in-process before this returns."""
+
     def store(name, content):
-        return store_attachment(ticket, SimpleUploadedFile(name, content), uploaded_by=user, scope=EntryScope.INVITED)
+        with django_capture_on_commit_callbacks(execute=True):
+            attachment = store_attachment(
+                ticket, SimpleUploadedFile(name, content), uploaded_by=user, scope=EntryScope.INVITED
+            )
+        attachment.refresh_from_db()
+        return attachment
 
     return store
 
@@ -208,6 +222,18 @@ def test_an_image_with_too_many_pixels_is_refused(store, settings, width, height
     refuse(store, settings, "bombe.png", content, "image_too_big")
 
 
+def test_a_file_past_the_number_of_files_of_a_ticket_is_refused(store, settings):
+    settings.MAX_FILES_PER_TICKET = 1
+    store("un.txt", b"un")
+    with pytest.raises(ValidationError) as refused:
+        store("deux.txt", b"deux")
+    assert refused.value.code == "too_many_files"
+    assert refused.value.messages == [
+        "Le fichier « deux.txt » n'a pas été ajouté : le nombre de fichiers d'un ticket est limité à 1."
+    ]
+    assert Attachment.objects.count() == 1
+
+
 # Accepted files
 
 
@@ -267,13 +293,17 @@ def test_accepted_types_are_stored_with_the_type_read_from_their_content(store, 
     assert bool(attachment.thumbnail) == content_type.startswith("image/")
 
 
-def test_a_large_upload_written_to_a_temporary_file_is_stored(ticket, user, settings):
+def test_a_large_upload_written_to_a_temporary_file_is_stored(
+    ticket, user, settings, thumbnails_in_process, django_capture_on_commit_callbacks
+):
     content = image_bytes((600, 600))
     upload = TemporaryUploadedFile("grande.png", "image/png", len(content), None)
     upload.write(content)
     upload.flush()
 
-    attachment = store_attachment(ticket, upload, uploaded_by=user, scope=EntryScope.OWNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = store_attachment(ticket, upload, uploaded_by=user, scope=EntryScope.OWNER)
+    attachment.refresh_from_db()
 
     with attachment.file.open("rb") as stored:
         assert stored.read() == content

@@ -73,19 +73,23 @@ def test_step_two_for_a_category_that_does_not_exist(client, seclier):
         assert client.get(f"/deposer/{value}/").status_code == 404
 
 
-def test_deposit_creates_a_free_ticket_with_its_screenshot(client, seclier, scolarite):
+def test_deposit_creates_a_free_ticket_with_its_screenshot(
+    client, seclier, scolarite, mail_in_process, django_capture_on_commit_callbacks
+):
     client.force_login(seclier)
-    response = client.post(
-        reverse("deposit_form", args=[scolarite.pk]),
-        {
-            "subject": "Connexion apogee impossible",
-            "description": f"<div>{GUIDE_MESSAGE}</div>",
-            "scope": "private",
-            "priority": "2",
-            "files": [screenshot()],
-        },
-        follow=True,
-    )
+    # What runs after commit (the thumbnail drawn by a worker) runs in-process.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("deposit_form", args=[scolarite.pk]),
+            {
+                "subject": "Connexion apogee impossible",
+                "description": f"<div>{GUIDE_MESSAGE}</div>",
+                "scope": "private",
+                "priority": "2",
+                "files": [screenshot()],
+            },
+            follow=True,
+        )
     ticket = Ticket.objects.get()
     assert response.redirect_chain[-1][0] == reverse("ticket", args=[ticket.pk])
     page = response.text.replace("&#x27;", "'")
@@ -203,3 +207,215 @@ def test_abandoned_draft_files_are_deleted_after_a_while(client, seclier, scolar
     os.utime(default_storage.path(fresh["path"]), (old, old))
     call_command("run_scheduled_work", "drafts")
     assert not default_storage.exists(fresh["path"])
+
+
+def deposit_fields(**fields):
+    """A deposit form's fields, all valid; ``subject=""`` makes the form fail so that its files stay drafts."""
+    return {"subject": "Connexion apogee impossible", "description": GUIDE_MESSAGE, "scope": "private",
+            "priority": "2", **fields}  # fmt: skip
+
+
+def failed_post(client, url, *files, **fields):
+    """Posts the form with an error and returns the drafts it sends back."""
+    response = client.post(url, deposit_fields(subject="", files=list(files), **fields))
+    assert response.status_code == 400
+    return response.context["drafts"]
+
+
+def test_a_draft_token_sent_twice_gives_one_file(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    first, second = failed_post(client, url, screenshot("un.png"), screenshot("deux.png"))
+
+    response = client.post(url, deposit_fields(drafts=[first.token, second.token, first.token, second.token]))
+
+    assert response.status_code == 302
+    assert [a.name for a in Ticket.objects.get().attachments.all()] == ["un.png", "deux.png"]
+
+
+def draft_files(user):
+    """The names of the files kept as drafts for ``user``, on disk."""
+    from django.core.files.storage import default_storage
+
+    folder = f"drafts/{user.pk}"
+    return sorted(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else []
+
+
+def test_drafts_the_form_no_longer_lists_are_deleted(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    kept, _removed = failed_post(client, url, screenshot("garde.png"), screenshot("retire.png"))
+
+    # The person unticked "retire.png" and tries again, with an error again.
+    (still,) = failed_post(client, url, drafts=[kept.token])
+
+    assert still.token == kept.token
+    assert draft_files(seclier) == [kept.token]
+    assert list(client.session["deposit_drafts"]) == [kept.token]
+
+
+def test_failed_posts_that_never_send_their_drafts_back_do_not_pile_up(client, seclier, scolarite):
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    for _ in range(3):
+        (last,) = failed_post(client, url, screenshot())
+    assert draft_files(seclier) == [last.token]
+
+
+def test_every_draft_of_the_person_counts_toward_the_ticket_limit(client, seclier, scolarite, settings):
+    from django.test import Client
+
+    size = screenshot().size
+    settings.MAX_TICKET_FILES_SIZE = 2 * size
+    url = reverse("deposit_form", args=[scolarite.pk])
+    client.force_login(seclier)
+    assert len(failed_post(client, url, screenshot("un.png"), screenshot("deux.png"))) == 2
+    # Another session of the same person (another browser, or logged in again) lists none of those drafts.
+    other = Client()
+    other.force_login(seclier)
+
+    response = other.post(url, deposit_fields(subject="", files=[screenshot("trois.png")]))
+
+    assert response.status_code == 400
+    assert response.context["drafts"] == []
+    page = response.text.replace("&#x27;", "'")
+    assert "Le fichier « trois.png » ne peut pas être ajouté : les fichiers de ce ticket occupent déjà" in page
+    assert len(draft_files(seclier)) == 2
+
+
+LOST_MESSAGE = "Le fichier « perdu.png » n'est plus disponible : veuillez le choisir à nouveau."
+
+
+def test_a_draft_whose_file_was_purged_brings_the_form_back_with_everything_typed(client, seclier, scolarite):
+    from django.core.files.storage import default_storage
+
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    lost, kept = failed_post(client, url, screenshot("perdu.png"), screenshot("garde.png"))
+    default_storage.delete(lost.path)  # as the hourly cleanup does
+
+    response = client.post(url, deposit_fields(subject="Sujet tapé", drafts=[lost.token, kept.token]))
+
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert LOST_MESSAGE in page
+    assert 'value="Sujet tapé"' in page and GUIDE_MESSAGE in page
+    assert [draft.token for draft in response.context["drafts"]] == [kept.token]
+    assert list(client.session["deposit_drafts"]) == [kept.token]
+    assert not Ticket.objects.exists()
+
+
+def test_a_draft_purged_while_the_ticket_is_filed_brings_the_form_back(client, seclier, scolarite, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from tickets.views import deposit as deposit_views
+
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    kept, lost = failed_post(client, url, screenshot("garde.png"), screenshot("perdu.png"))
+    file_ticket = deposit_views.file_ticket
+
+    def purge_then_file(**arguments):
+        default_storage.delete(lost.path)  # the hourly cleanup runs between the checks and the filing
+        return file_ticket(**arguments)
+
+    monkeypatch.setattr(deposit_views, "file_ticket", purge_then_file)
+
+    response = client.post(url, deposit_fields(subject="Sujet tapé", drafts=[kept.token, lost.token]))
+
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert LOST_MESSAGE in page
+    assert 'value="Sujet tapé"' in page and GUIDE_MESSAGE in page
+    assert [draft.token for draft in response.context["drafts"]] == [kept.token]
+    assert not Ticket.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_filing_with_a_lost_draft_writes_nothing(seclier, scolarite, settings):
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from tickets.attachments.drafts import Draft, DraftFiles
+    from tickets.services.deposit import file_ticket
+
+    (good,), errors = DraftFiles({}, seclier.pk).add([screenshot("garde.png")], [])
+    assert errors == []
+    lost = Draft(token="0" * 32, name="perdu.png", size=10, path=f"drafts/{seclier.pk}/{'0' * 32}")
+
+    with pytest.raises(ValidationError) as refused:
+        file_ticket(actor=seclier, category=scolarite, drafts=[good, lost], subject="s", description="d")
+
+    assert refused.value.messages == [LOST_MESSAGE]
+    assert not Ticket.objects.exists()
+    # The first draft's copy is gone with the rolled back ticket; only the draft itself stays.
+    assert [path.name for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == [good.token]
+
+
+def test_files_past_the_limit_of_a_deposit_are_refused_unread(client, seclier, scolarite, settings, monkeypatch):
+    from tickets.attachments import drafts as drafts_module
+
+    settings.MAX_FILES_PER_TICKET = 2
+    checked = []
+    validate_upload = drafts_module.validate_upload
+
+    def counting_validate_upload(upload, **arguments):
+        checked.append(upload.name)
+        return validate_upload(upload, **arguments)
+
+    monkeypatch.setattr(drafts_module, "validate_upload", counting_validate_upload)
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+
+    response = client.post(url, deposit_fields(subject="", files=[screenshot(f"{name}.png") for name in "abcd"]))
+
+    page = response.text.replace("&#x27;", "'")
+    assert (
+        "Les fichiers « c.png », « d.png » n'ont pas été ajoutés : le nombre de fichiers d'un ticket est limité à 2."
+        in page
+    )
+    first, second = response.context["drafts"]
+    assert checked == ["a.png", "b.png"]  # the extra files are not even read
+    # The form lists two drafts already: one more file is one too many.
+    response = client.post(url, deposit_fields(drafts=[first.token, second.token], files=[screenshot("e.png")]))
+    assert response.status_code == 400
+    page = response.text.replace("&#x27;", "'")
+    assert "Le fichier « e.png » n'a pas été ajouté : le nombre de fichiers d'un ticket est limité à 2." in page
+    assert response.context["drafts"] == [first, second]
+    assert not Ticket.objects.exists()
+
+    assert client.post(url, deposit_fields(drafts=[first.token, second.token])).status_code == 302
+    assert [a.name for a in Ticket.objects.get().attachments.all()] == ["a.png", "b.png"]
+
+
+def test_the_files_past_the_limit_are_named_in_the_persons_language(settings):
+    from django.utils import translation
+
+    from tickets.attachments.checks import too_many_files
+
+    settings.MAX_FILES_PER_TICKET = 10
+    with translation.override("en"):
+        assert too_many_files(["a.png", "C:\\b.png"]).messages == [
+            "The files “a.png”, “b.png” were not added: the number of files of a ticket is limited to 10."
+        ]
+
+
+def test_the_ticket_page_links_the_file_then_shows_its_thumbnail_once_drawn(
+    client, seclier, scolarite, mail_in_process, django_capture_on_commit_callbacks
+):
+    client.force_login(seclier)
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(reverse("deposit_form", args=[scolarite.pk]), deposit_fields(files=[screenshot()]))
+    ticket = Ticket.objects.get()
+    attachment = ticket.attachments.get()
+    link = f'<a href="{reverse("attachment", args=[attachment.token])}">'
+    image = f'<img class="thumbnail" src="{reverse("attachment_thumbnail", args=[attachment.token])}" alt="">'
+
+    page = client.get(response.url).text
+    assert link in page and image not in page
+
+    for callback in after_commit:
+        callback()  # the worker's turn
+    page = client.get(response.url).text
+    assert link in page and image in page

@@ -80,6 +80,20 @@ def test_demo_defaults(tmp_path):
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "helpdesk.mail.EmlFileBackend", "True"]
 
 
+@pytest.mark.parametrize(("environment", "limit"), [({}, "10"), ({"ASSISTANCE_MAX_FILES_PER_TICKET": "3"}, "3")])
+def test_the_number_of_files_of_a_ticket_is_limited(tmp_path, environment, limit):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.MAX_FILES_PER_TICKET)",
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+        **environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [limit]
+
+
 def test_urls_choose_postgresql_and_redis(tmp_path):
     result = run_manage(
         "shell",

@@ -19,7 +19,8 @@ PUT_SCREENSHOT_IN_CLIPBOARD = """async () => {
 }"""
 
 
-def test_deposit_with_a_pasted_screenshot(live_server, browser, guide):
+def test_deposit_with_a_pasted_screenshot(live_server, browser, guide, mail_in_process):
+    # mail_in_process: the work done after commit (mail, the screenshot's thumbnail) runs in-process.
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     log_in(page, live_server.url, "seclier5")
@@ -51,6 +52,10 @@ def test_deposit_with_a_pasted_screenshot(live_server, browser, guide):
     expect(page.get_by_role("heading", name=f"TICKET n°{ticket.pk} : Connexion apogee impossible")).to_be_visible()
     expect(page.locator(".status")).to_have_text("Libre")
     expect(page.get_by_role("link", name=re.compile(r"capture-.*\.png"))).to_be_visible()
+    expect(page.locator("img.thumbnail")).to_be_visible()
+    # Loaded, not only laid out: the thumbnail's own URL answers with the drawn image.
+    page.wait_for_function("() => document.querySelector('img.thumbnail').naturalWidth > 0")
+    assert page.locator("img.thumbnail").evaluate("image => image.naturalWidth") == 120
     assert GUIDE_MESSAGE in ticket.description
     assert re.search(r"<strong>(&nbsp;|\s)?Merci\.</strong>", ticket.description)
     assert ticket.attachments.get().content_type == "image/png"

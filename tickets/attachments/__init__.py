@@ -1,6 +1,6 @@
 """Attachments: the files of tickets and of their history entries.
 
 ``checks`` decides which files are accepted (by their bytes), ``thumbnails`` draws the images' small
-copies, ``storage`` saves a checked file as an ``Attachment``, ``serving`` sends it back, and ``drafts``
-keeps the files of a deposit between two tries of its form.
+copies (in a worker: ``tasks``), ``storage`` saves a checked file as an ``Attachment``, ``serving`` sends
+it back, and ``drafts`` keeps the files of a deposit between two tries of its form.
 """

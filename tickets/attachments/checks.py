@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from PIL import Image
 
 ODT = "application/vnd.oasis.opendocument.text"
@@ -74,6 +75,12 @@ MESSAGE_TICKET_FULL = _(
     "Le fichier « %(name)s » ne peut pas être ajouté : les fichiers de ce ticket occupent déjà %(used)s "
     "et la limite est de %(limit)s par ticket."
 )
+MESSAGE_TOO_MANY_FILES = ngettext_lazy(
+    "Le fichier %(names)s n'a pas été ajouté : le nombre de fichiers d'un ticket est limité à %(limit)s.",
+    "Les fichiers %(names)s n'ont pas été ajoutés : le nombre de fichiers d'un ticket est limité à %(limit)s.",
+    "count",
+)
+QUOTED_NAME = _("« %(name)s »")
 MESSAGE_TYPE = _(
     "Le fichier « %(name)s » n'est pas d'un type accepté "
     "(images PNG, JPEG, GIF, WebP, PDF, texte, documents bureautiques)."
@@ -188,15 +195,30 @@ def _is_plain_text(head_bytes, file):
         file.seek(0)
 
 
-def validate_upload(uploaded_file, *, ticket_total=0):
+def too_many_files(names):
+    """The error refusing the files ``names`` (as they came) because a ticket has at most
+    ``settings.MAX_FILES_PER_TICKET`` files: one message naming them all, code "too_many_files"."""
+    quoted = [QUOTED_NAME % {"name": clean_filename(name)} for name in names]
+    return ValidationError(
+        MESSAGE_TOO_MANY_FILES,
+        code="too_many_files",
+        params={"count": len(quoted), "names": ", ".join(quoted), "limit": settings.MAX_FILES_PER_TICKET},
+    )
+
+
+def validate_upload(uploaded_file, *, ticket_total=0, ticket_count=0):
     """Checks a file before it is attached to a ticket and returns its ``UploadInfo``.
 
-    ``ticket_total`` is the size in bytes of the files the ticket already has. The file is read, then left
-    at its start; nothing is written. Raises ``ValidationError`` with a message naming the file and a code:
-    "empty", "too_large" (over ``settings.MAX_FILE_SIZE``), "ticket_full" (the ticket's files would exceed
-    ``settings.MAX_TICKET_FILES_SIZE``), "type" (not one of ``ACCEPTED_TYPES`` by its content),
-    "corrupt_image" (Pillow cannot read it) or "image_too_big" (over ``settings.MAX_IMAGE_PIXELS`` pixels).
+    ``ticket_total`` is the size in bytes of the files the ticket already has, ``ticket_count`` their
+    number. The file is read, then left at its start; nothing is written. Raises ``ValidationError`` with a
+    message naming the file and a code: "too_many_files" (the ticket has ``settings.MAX_FILES_PER_TICKET``
+    files already), "empty", "too_large" (over ``settings.MAX_FILE_SIZE``), "ticket_full" (the ticket's
+    files would exceed ``settings.MAX_TICKET_FILES_SIZE``), "type" (not one of ``ACCEPTED_TYPES`` by its
+    content), "corrupt_image" (Pillow cannot read it) or "image_too_big" (over ``settings.MAX_IMAGE_PIXELS``
+    pixels).
     """
+    if ticket_count >= settings.MAX_FILES_PER_TICKET:
+        raise too_many_files([uploaded_file.name])
     name = clean_filename(uploaded_file.name)
     size = uploaded_file.size or 0
     if size == 0:

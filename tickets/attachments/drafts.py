@@ -8,15 +8,19 @@ is created, and the hourly cleanup deletes those of deposits left unfinished.
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from tickets.attachments.checks import validate_upload
+from tickets.attachments.checks import too_many_files, validate_upload
 
 SESSION_KEY = "deposit_drafts"
 DRAFTS_FOLDER = "drafts"
+
+MESSAGE_LOST = _("Le fichier « %(name)s » n'est plus disponible : veuillez le choisir à nouveau.")
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,19 @@ class Draft:
     path: str
 
     def open(self):
-        """The stored file, under the name it came with; close it after use."""
-        return File(default_storage.open(self.path, "rb"), name=self.name)
+        """The stored file, under the name it came with; close it after use. Raises ``ValidationError``
+        (code "lost", message naming the file) if the file is gone, deleted by the hourly cleanup."""
+        try:
+            return File(default_storage.open(self.path, "rb"), name=self.name)
+        except FileNotFoundError:
+            raise self.lost() from None
+
+    def is_stored(self):
+        return default_storage.exists(self.path)
+
+    def lost(self):
+        """The error that tells the person this file must be chosen again."""
+        return ValidationError(MESSAGE_LOST, code="lost", params={"name": self.name})
 
 
 class DraftFiles:
@@ -42,14 +57,44 @@ class DraftFiles:
         return self.session.get(SESSION_KEY, {})
 
     def kept(self, tokens):
-        """The drafts the form still lists (their ``tokens``), in that order; unknown tokens are ignored."""
+        """The drafts the form still lists (their ``tokens``), in that order; unknown tokens are ignored and a
+        token listed twice gives one draft, so that a forged form cannot attach one file several times."""
         stored = self._stored()
-        return [Draft(token=token, **stored[token]) for token in tokens if token in stored]
+        return [Draft(token=token, **stored[token]) for token in dict.fromkeys(tokens) if token in stored]
+
+    def update(self, tokens, uploads):
+        """What the form's files are after a post that lists the drafts ``tokens`` and sends ``uploads``.
+
+        Drafts of the session the form no longer lists were removed by the person: their files are deleted.
+        Listed drafts whose file is gone are dropped, each with a message asking to choose it again. Then
+        the uploads are added (see ``add``). Returns (drafts, error messages).
+        """
+        kept, lost = self.still_stored(self.kept(tokens))
+        listed = {draft.token for draft in kept}
+        self.forget([Draft(token=token, **info) for token, info in self._stored().items() if token not in listed])
+        drafts, errors = self.add(uploads, kept)
+        return drafts, lost + errors
+
+    def still_stored(self, drafts):
+        """Splits ``drafts`` into those whose file is still stored and messages naming the others, which
+        are taken off the list. Returns (drafts, error messages)."""
+        stored = [draft for draft in drafts if draft.is_stored()]
+        lost = [draft for draft in drafts if draft not in stored]
+        self.forget(lost)
+        return stored, [message for draft in lost for message in draft.lost().messages]
 
     def add(self, uploads, kept):
-        """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages)."""
+        """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages).
+
+        The space the person's drafts already take counts in full, whichever session or form lists them:
+        so nobody fills the disk by failing a deposit again and again, in one session or in many. Uploads
+        past ``settings.MAX_FILES_PER_TICKET`` files are refused without being read, so that what one
+        request costs to check stays bounded.
+        """
         drafts, errors = list(kept), []
-        total = sum(draft.size for draft in drafts)
+        room = max(settings.MAX_FILES_PER_TICKET - len(drafts), 0)
+        uploads, extra = list(uploads[:room]), uploads[room:]
+        total = self._space_used()
         stored = self._stored()
         for upload in uploads:
             try:
@@ -59,12 +104,32 @@ class DraftFiles:
                 continue
             token = secrets.token_hex(16)
             upload.seek(0)
-            path = default_storage.save(f"{DRAFTS_FOLDER}/{self.user_id}/{token}", upload)
+            path = default_storage.save(f"{self._folder}/{token}", upload)
             stored[token] = {"name": info.name, "size": info.size, "path": path}
             drafts.append(Draft(token=token, name=info.name, size=info.size, path=path))
             total += info.size
+        if extra:
+            errors.extend(too_many_files([upload.name for upload in extra]).messages)
         self.session[SESSION_KEY] = stored
         return drafts, errors
+
+    @property
+    def _folder(self):
+        return f"{DRAFTS_FOLDER}/{self.user_id}"
+
+    def _space_used(self):
+        """The size in bytes of every draft file stored for the person."""
+        if not default_storage.exists(self._folder):
+            return 0
+        _subfolders, names = default_storage.listdir(self._folder)
+        total = 0
+        for name in names:
+            try:
+                total += default_storage.size(f"{self._folder}/{name}")
+            # Deleted meanwhile, by the hourly cleanup or another request: it takes no space any more.
+            except FileNotFoundError:
+                continue
+        return total
 
     def forget(self, drafts):
         """Deletes the drafts' files and takes them off the list."""

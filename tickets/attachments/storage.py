@@ -1,31 +1,30 @@
-"""Storing attached files: checked, saved under a random token, with their thumbnail."""
+"""Storing attached files: checked, saved under a random token; images get their thumbnail from a worker."""
 
 import logging
 import secrets
-from pathlib import PurePath
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from tickets.attachments.checks import validate_upload
-from tickets.attachments.thumbnails import make_thumbnail
+from tickets.attachments.tasks import queue_thumbnail
 from tickets.models import Attachment
 
 logger = logging.getLogger(__name__)
 
 
 def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
-    """Checks a file, stores it with its thumbnail and returns the new ``Attachment`` of ``ticket``.
+    """Checks a file, stores it and returns the new ``Attachment`` of ``ticket``.
 
-    The file is saved under a random token, never under the name it came with. Raises ``ValidationError``
-    as ``validate_upload`` does, and then nothing is written. If the row cannot be saved, the files just
-    written are deleted and the database error is raised.
+    The file is saved under a random token, never under the name it came with. An image's thumbnail is
+    drawn by a worker once the transaction commits (``tickets.attachments.tasks``), not here. Raises
+    ``ValidationError`` as ``validate_upload`` does, and then nothing is written. If the row cannot be
+    saved, the file just written is deleted and the database error is raised.
     """
-    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0))["total"]
-    info = validate_upload(uploaded_file, ticket_total=used)
-    # Before the file is saved: the storage may move a temporary upload away.
-    thumbnail = make_thumbnail(uploaded_file) if info.is_image else None
+    used = Attachment.objects.filter(ticket=ticket).aggregate(total=Coalesce(Sum("size"), 0), count=Count("pk"))
+    info = validate_upload(uploaded_file, ticket_total=used["total"], ticket_count=used["count"])
     attachment = Attachment(
         ticket=ticket,
         event=event,
@@ -41,16 +40,21 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
         with transaction.atomic():
             uploaded_file.seek(0)
             attachment.file.save(attachment.token, uploaded_file, save=False)
-            if thumbnail is not None:
-                suffix = PurePath(thumbnail.name).suffix
-                attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
             attachment.save()
     except BaseException:
-        for field in (attachment.file, attachment.thumbnail):
-            if field.name:
-                _delete_quietly(field)
+        delete_stored_files(attachment)
         raise
+    if info.is_image:
+        # Robust: the attachment is committed whatever becomes of its thumbnail.
+        transaction.on_commit(partial(queue_thumbnail, attachment.pk), robust=True)
     return attachment
+
+
+def delete_stored_files(attachment):
+    """Deletes the files of an attachment whose row is not saved, or rolled back. Raises nothing."""
+    for field in (attachment.file, attachment.thumbnail):
+        if field.name:
+            _delete_quietly(field)
 
 
 def _delete_quietly(field):

@@ -1,14 +1,22 @@
-"""Thumbnails of attached images: small, upright, without the original's metadata."""
+"""Thumbnails of attached images: small, upright, without the original's metadata.
+
+Drawing one decodes the whole image (hundreds of megabytes for the largest accepted), so it is never done
+in a request: ``add_thumbnail`` runs in a Celery worker (``tickets.attachments.tasks``) once the
+attachment is committed, and the ticket page links the file until its thumbnail is there.
+"""
 
 import io
 import logging
 import warnings
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import Image, ImageOps
 
 from tickets.attachments.checks import _PILLOW_FORMATS, HEAD_SIZE, IMAGE_TYPES, sniff_content_type
+from tickets.models import Attachment
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +62,39 @@ def _encode_thumbnail(image, *, as_jpeg):
         return ContentFile(output.getvalue(), name="thumbnail.jpg")
     image.save(output, format="PNG", optimize=True)
     return ContentFile(output.getvalue(), name="thumbnail.png")
+
+
+def add_thumbnail(attachment_id):
+    """Draws the thumbnail of the attachment ``attachment_id`` and saves it, if it is an image without one.
+
+    Returns whether a thumbnail was saved: not when the row or its file is gone, the file is not an image
+    that can be drawn, or another worker saved one first. Raises nothing but database errors.
+    """
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None or attachment.thumbnail or attachment.content_type not in IMAGE_TYPES:
+        return False
+    try:
+        with attachment.file.open("rb") as file:
+            thumbnail = make_thumbnail(file)
+    except OSError:
+        logger.warning("No thumbnail for attachment %s: its file cannot be read", attachment_id, exc_info=True)
+        return False
+    if thumbnail is None:
+        return False
+    return _save_thumbnail(attachment_id, thumbnail)
+
+
+def _save_thumbnail(attachment_id, thumbnail):
+    with transaction.atomic():
+        # Locked, so that two workers handed the same attachment (a task sent twice) keep one thumbnail.
+        attachment = Attachment.objects.select_for_update().filter(pk=attachment_id).first()
+        if attachment is None or attachment.thumbnail:
+            return False
+        suffix = PurePath(thumbnail.name).suffix
+        attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
+        try:
+            attachment.save(update_fields=["thumbnail"])
+        except BaseException:
+            attachment.thumbnail.storage.delete(attachment.thumbnail.name)
+            raise
+    return True

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -32,12 +33,16 @@ def describe(request, category):
         return render(request, "tickets/deposit_step2.html", {"form": form, "category": category, "drafts": []})
     form = DepositForm(request.POST, request.FILES, user=request.user, category=category)
     files = DraftFiles(request.session, request.user.pk)
-    drafts, file_errors = files.add(request.FILES.getlist("files"), files.kept(request.POST.getlist("drafts")))
+    drafts, file_errors = files.update(request.POST.getlist("drafts"), request.FILES.getlist("files"))
     if form.is_valid() and not file_errors:
         try:
             ticket = file_ticket(actor=request.user, category=category, drafts=drafts, **form.ticket_fields())
         except WorkflowError as error:
             form.add_error(None, error.message)
+        except ValidationError as error:
+            # A draft deleted since it was checked (hourly cleanup), or refused by the checks: the form comes back.
+            drafts, lost = files.still_stored(drafts)
+            file_errors = list(dict.fromkeys([*lost, *error.messages]))
         else:
             files.forget(drafts)
             messages.success(request, _("Un nouveau ticket a été créé."))
