@@ -39,6 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from load import processes, report, tools  # noqa: E402 (the paths above first)
 
+LOCUSTFILE = ROOT / "scripts" / "load" / "locustfile.py"
 HOST_HEADER = "assistance.localhost"  # the name the portal answers to behind its (simulated) proxy
 OWNER_SHARE = 0.7
 DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -55,6 +56,7 @@ def parse_arguments(argv=None):
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="an empty Redis database")
     parser.add_argument("--drain-timeout", type=int, default=120, help="seconds to wait for the outbox (120)")
     parser.add_argument("--keep", action="store_true", help="keep the database, Redis's keys and the files")
+    parser.add_argument("--locustfile", default=str(LOCUSTFILE), help="another scenario on the same set-up")
     arguments = parser.parse_args(argv)
     match = DURATION.fullmatch(arguments.duration)
     seconds = match and sum(int(part or 0) * unit for part, unit in zip(match.groups(), (3600, 60, 1), strict=True))
@@ -241,7 +243,7 @@ class Run:
             "LOAD_HOST_HEADER": HOST_HEADER,
             "LOAD_MAX_REQUESTS": str(arguments.max_requests),
         }
-        argv = [sys.executable, "-m", "locust", "-f", "scripts/load/locustfile.py", "--headless"]
+        argv = [sys.executable, "-m", "locust", "-f", arguments.locustfile, "--headless"]
         argv += ["-u", str(arguments.users), "-r", str(arguments.spawn_rate), "-t", arguments.duration]
         argv += ["--host", f"http://127.0.0.1:{web_port}", "--csv", str(self.folder / "locust"), "--only-summary"]
         print(f"locust: {arguments.users} people for {arguments.duration} (at most {arguments.max_requests} requests)")
