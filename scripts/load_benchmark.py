@@ -102,7 +102,11 @@ class Run:
         self.database_created = self.redis_owned = False
 
     def execute(self):
-        """Sets up, runs locust, reports. Returns the exit status (1 when a target is missed)."""
+        """Sets up, runs locust, reports. Returns the exit status (1 when a target is missed).
+
+        Raises ``processes.StartFailed`` when a process does not come up or locust does not finish, and
+        ``SystemExit`` when the Redis database holds keys.
+        """
         arguments = self.arguments
         print(tools.machine_summary())
         self.take_redis_database()
@@ -124,6 +128,7 @@ class Run:
         return 0 if all(check.met for check in checks) else 1
 
     def take_redis_database(self):
+        """Makes the Redis database this run's, to empty at the end; raises ``SystemExit`` when it holds keys."""
         import redis
 
         client = redis.Redis.from_url(self.arguments.redis_url)

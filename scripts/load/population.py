@@ -27,7 +27,7 @@ def prepare(*, tickets, owners, managers, password, say=print):
     call_command("migrate", verbosity=0)
     load_demo_data()
     accounts = create_people(owners, managers, password)
-    say(f"{owners} owners and {managers} managers created ({time.monotonic() - started:.0f} s)")
+    say(f"database migrated, {owners} owners and {managers} managers created ({time.monotonic() - started:.0f} s)")
 
     def progress(done, events):
         if done % 20_000 == 0 or done == tickets:
