@@ -1,4 +1,4 @@
-"""Reads of history entries, through their scopes, each with the sentence it says (``phrases``)."""
+"""Reads of history entries, through their scopes; the last one with its sentence (``phrases``)."""
 
 from tickets.comments.phrases import with_sentences
 from tickets.comments.scopes import visible_entries
@@ -6,14 +6,9 @@ from tickets.models import Event
 
 
 def history_for(user, ticket):
-    """The history entries of the ticket the user may read, oldest first (a queryset, without sentences)."""
+    """The history entries of the ticket the user may read, oldest first, as a queryset: their sentences
+    are ``tickets.comments.phrases.with_sentences``'s, read once the list is known."""
     return visible_entries(user, ticket, Event.objects.select_related("actor")).order_by("created_at", "pk")
-
-
-def entries_for(user, ticket):
-    """The history entries of the ticket the user may read, oldest first, each with its ``sentence``; what
-    they name is read in at most two more queries."""
-    return with_sentences(list(history_for(user, ticket)))
 
 
 def last_entry_for(user, ticket):
