@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from tests.factories import ticket_in as shared_ticket_in
 from tickets import workflow
+from tickets.comments.phrases import sentences_for
 from tickets.models import (
     EntryScope,
     Event,
@@ -182,12 +183,13 @@ def test_who_gets_a_mail_for_each_action(world, function, source, actor, argumen
     for mail in mails:
         assert mail.to_address == mail.recipient.email
         assert mail.status == MailStatus.PENDING
-        # Each in the recipient's language, as the catalogue translates the event's label and phrase.
+        # Each in the recipient's language, as the catalogue translates the event's label and sentence.
         assert mail.language == mail.recipient.language
+        (sentence,) = sentences_for([event])
         with translation.override(mail.language):
-            label, phrase = str(rendering.EVENT_LABELS[event.kind]), str(event.phrase)
+            label, said = str(rendering.EVENT_LABELS[event.kind]), str(sentence)
         assert mail.subject.startswith(f"[Assistance n°{ticket.pk}] {label}")
-        assert phrase in mail.text_body
+        assert said in mail.text_body
         assert f"http://assistance.test/ticket/{ticket.pk}/" in mail.text_body
 
 
@@ -337,10 +339,10 @@ def test_a_recipient_reading_english_gets_english(world):
 
 def test_the_postponed_mail_gives_the_recall_date_in_the_portal_time_zone(world):
     ticket = ticket_in(world, IN_PROGRESS)
-    recall_at = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    recall_at = timezone.now().replace(second=7, microsecond=0) + timedelta(days=3)
     workflow.postpone(ticket, actor=world["people"]["in_charge"], recall_at=recall_at)
-    local = timezone.localtime(recall_at, ZoneInfo("Europe/Paris")).strftime("%d/%m/%y %H:%M")
-    assert f"Date de rappel : {local}" in owner_mail(world, ticket).text_body
+    local = timezone.localtime(recall_at, ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
+    assert f"a reporté le ticket au {local}." in owner_mail(world, ticket).text_body
 
 
 # Grouping.

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from tickets import permissions
 from tickets.comments.history import history_for
+from tickets.comments.phrases import with_sentences
 from tickets.comments.scopes import can_see_entry, visible_entries
 from tickets.models import Attachment, Bookmark, Follower, Invitation, Ticket
 
@@ -74,7 +75,7 @@ def ticket_page(user, number):
     )
     return {
         "ticket": ticket,
-        "history": list(history_for(user, ticket)),
+        "history": with_sentences(list(history_for(user, ticket))),
         "files": list(files_for(user, ticket)),
         "invitees": invitees,
         "owner_tickets": list(

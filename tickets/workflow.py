@@ -305,7 +305,7 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
         last_action_at=now,
     )
     manager = _automatic_manager(service) if service.auto_assign else None
-    data = {}
+    data = {"owner": owner.pk} if owner != actor else {}
     if manager is not None:
         ticket.status, ticket.manager, ticket.taken_at = Status.IN_PROGRESS, manager, now
         ticket.save(update_fields=["status", "manager", "taken_at"])

@@ -16,13 +16,12 @@ from tickets.models.choices import (
     Status,
     TicketScope,
 )
-from tickets.models.comments import EVENT_PHRASES, Event
+from tickets.models.comments import Event
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
 from tickets.models.services import Membership, Service
 from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
 
 __all__ = [
-    "EVENT_PHRASES",
     "FINAL_STATUSES",
     "OPEN_STATUSES",
     "ActionLink",

@@ -38,35 +38,3 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def phrase(self):
-        return EVENT_PHRASES.get(self.kind, self.kind)
-
-
-# What each kind of history entry says, after the author's name: "Benjamin Seclier (seclier5) a créé le ticket."
-EVENT_PHRASES = {
-    "ticket.created": _("a créé le ticket."),
-    "ticket.taken": _("a pris en charge le ticket."),
-    "ticket.assigned": _("a affecté le ticket."),
-    "ticket.freed": _("a libéré le ticket."),
-    "ticket.information_requested": _("a demandé des informations."),
-    "ticket.commented": _("a ajouté un commentaire."),
-    "ticket.postponed": _("a reporté le ticket."),
-    "ticket.recalled": _("a rappelé le ticket."),
-    "ticket.closure_requested": _("a demandé la clôture du ticket."),
-    "ticket.closed": _("a clos le ticket."),
-    "ticket.closure_approved": _("a approuvé la clôture."),
-    "ticket.closure_refused": _("a refusé la clôture."),
-    "ticket.expired": _("La demande de clôture a expiré."),
-    "ticket.cancelled": _("a annulé le ticket."),
-    "ticket.rejected": _("a refusé le ticket."),
-    "ticket.reopened": _("a ré-ouvert le ticket."),
-    "ticket.moved": _("a déplacé le ticket."),
-    "ticket.subject_changed": _("a changé le sujet."),
-    "ticket.priority_changed": _("a changé la priorité."),
-    "ticket.scope_changed": _("a changé la visibilité."),
-    "ticket.owner_changed": _("a changé le propriétaire."),
-    "ticket.invited": _("a invité une personne."),
-    "ticket.uninvited": _("a retiré une invitation."),
-}

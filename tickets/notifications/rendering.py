@@ -5,12 +5,10 @@ the rows and the action links.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -18,7 +16,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from tickets.models import Category, Priority, Status, TicketScope
+from tickets.comments.phrases import with_sentences
+from tickets.models import Status
 from tickets.notifications.recipients import Reason
 from tickets.richtext import html_to_text, sanitize_html
 
@@ -51,16 +50,6 @@ EVENT_LABELS = {
 }
 # The same in every language: a reply to a mail is matched to its ticket by this tag.
 SUBJECT_TAG = "[Assistance n°{number}]"
-# Phrases that name no author: the scheduler's, written as whole sentences.
-AUTHORLESS_KINDS = frozenset({"ticket.expired"})
-# The data key naming the person an event is about.
-PERSON_KEYS = {
-    "ticket.assigned": "manager",
-    "ticket.invited": "user",
-    "ticket.uninvited": "user",
-    "ticket.owner_changed": "new",
-}
-
 
 REASON_SENTENCES = {
     Reason.OWNER: gettext_lazy("Vous recevez ce courriel parce que vous êtes le propriétaire de ce ticket."),
@@ -144,64 +133,17 @@ def mail_subject(ticket, events):
 
 
 def _entries(events):
-    people = _people_named_in(events)
-    entries = []
-    for event in events:
-        author = "" if event.kind in AUTHORLESS_KINDS else str(event.actor) if event.actor else str(settings.SITE_NAME)
-        entries.append(
-            {
-                "when": event.created_at,
-                "author": author,
-                "phrase": event.phrase,
-                "html": mark_safe(sanitize_html(event.text)),  # noqa: S308 -- the allow-list's output
-                "text": html_to_text(event.text),
-                "details": _details(event, people),
-                "scope": event.get_scope_display(),
-            }
-        )
-    return entries
-
-
-def _people_named_in(events):
-    ids = {(event.data or {}).get(PERSON_KEYS[event.kind]) for event in events if event.kind in PERSON_KEYS}
-    ids.discard(None)
-    return {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)} if ids else {}
-
-
-def _details(event, people):
-    """Lines that say what changed, beyond the phrase."""
-    data = event.data or {}
-    kind = event.kind
-    person = people.get(data.get(PERSON_KEYS[kind])) if kind in PERSON_KEYS else None
-    if kind == "ticket.assigned" and person:
-        return [_("Confié à : %(name)s") % {"name": person}]
-    if kind in {"ticket.invited", "ticket.uninvited"} and person:
-        return [_("Personne : %(name)s") % {"name": person}]
-    if kind == "ticket.owner_changed" and person:
-        return [_("Nouveau propriétaire : %(name)s") % {"name": person}]
-    if kind == "ticket.subject_changed":
-        return [_("Ancien sujet : %(subject)s") % {"subject": data.get("old", "")}]
-    if kind == "ticket.priority_changed":
-        return [_("Priorité : %(old)s → %(new)s") % _labels(Priority, data)]
-    if kind == "ticket.scope_changed":
-        return [_("Visibilité du ticket : %(old)s → %(new)s") % _labels(TicketScope, data)]
-    if kind == "ticket.moved":
-        category = Category.objects.filter(pk=data.get("to_category")).first()
-        return [_("Nouvelle catégorie : %(category)s") % {"category": category}] if category else []
-    if kind == "ticket.postponed" and data.get("recall_at"):
-        recall_at = timezone.localtime(datetime.fromisoformat(data["recall_at"]))
-        return [_("Date de rappel : %(date)s") % {"date": formats.date_format(recall_at, "d/m/y H:i")}]
-    return []
-
-
-def _labels(choices, data):
-    def label(value):
-        try:
-            return choices(value).label
-        except ValueError:
-            return value
-
-    return {"old": label(data.get("old")), "new": label(data.get("new"))}
+    return [
+        {
+            "when": event.created_at,
+            "author": event.sentence.author,
+            "sentence": event.sentence,
+            "html": mark_safe(sanitize_html(event.text)),  # noqa: S308 -- the allow-list's output
+            "text": html_to_text(event.text),
+            "scope": event.get_scope_display(),
+        }
+        for event in with_sentences(events)
+    ]
 
 
 # The actions a mail may carry a link for (``tickets.notifications.links``), with their labels.
