@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from tickets.models import Category, Priority, Status, TicketScope
+from tickets.notifications import replies
 from tickets.notifications.recipients import Reason
 from tickets.richtext import html_to_text, sanitize_html
 
@@ -123,11 +124,19 @@ def render_ticket_mail(recipient, ticket, events, reason, *, links=None):
                 {"label": LINK_LABELS[action], "url": absolute_url(path)} for action, path in (links or {}).items()
             ],
             "reason": REASON_SENTENCES[reason] % {"service": ticket.service.label},
+            "reply_line": reply_line(),
         }
         subject = mail_subject(ticket, events)
         text = render_to_string("mail/ticket_event.txt", context)
         html = render_to_string("mail/ticket_event.html", context)
     return RenderedMail(subject=subject, text=_tidy_text(text), html=html)
+
+
+def reply_line():
+    """The line above which a reply is written, in the active language; empty when mail in is off."""
+    if not replies.enabled():
+        return ""
+    return f"{replies.REPLY_MARKER} {_('Pour répondre par courriel, écrivez au-dessus de cette ligne.')} -##"
 
 
 def mail_subject(ticket, events):
