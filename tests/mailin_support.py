@@ -72,7 +72,7 @@ class DovecotServer:
         self.process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(config)],
             stdout=subprocess.DEVNULL,
-            stderr=open(self.directory / "stderr.log", "wb"),  # noqa: SIM115 -- closed with the process
+            stderr=open(self.directory / "stderr.log", "wb"),
         )
         self._wait_until_listening()
         return self
@@ -188,9 +188,8 @@ def imap_server(tmp_path_factory):
         yield server
 
 
-@pytest.fixture
-def imap(imap_server, settings):
-    """The test server, empty, as the portal's mailbox."""
+def use_as_mailbox(imap_server, settings):
+    """Empties the test server and makes it the portal's mailbox. Returns it."""
     imap_server.empty()
     settings.MAIL_IN_IMAP_HOST = imap_server.host
     settings.MAIL_IN_IMAP_PORT = imap_server.port

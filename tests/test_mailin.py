@@ -65,7 +65,10 @@ def answers_to(address):
 EXPECTED = {
     "thunderbird_reply": ("J'utilise Firefox 128 sur Windows 11", ["Quel navigateur", "a écrit", "Statut"]),
     "outlook_reply": ("C'est Edge, version 131. J'ai vidé le cache sans succès.", ["Envoyé", "De :", "Cordialement"]),
-    "gmail_reply": ("Chrome 131 sous macOS. Le problème arrive après 10 minutes.", ["a écrit", "Assistance <", "TICKET"]),
+    "gmail_reply": (
+        "Chrome 131 sous macOS. Le problème arrive après 10 minutes.",
+        ["a écrit", "Assistance <", "TICKET"],
+    ),
     "html_only_reply": ("Voici la procédure que j'ai suivie", ["Quel navigateur", "alert", "a écrit", "color:red"]),
 }
 
@@ -236,7 +239,7 @@ def test_files_the_checks_refuse_are_named_in_the_answer(awaiting, owner):
 
 
 def test_a_mail_to_a_service_opens_a_ticket_and_answers_with_its_number(owner, scolarite):
-    manager, category = scolarite
+    _manager, category = scolarite
     category.service.mail_in_address = SERVICE_ADDRESS
     category.service.save()
     owner.email = "benoit.muller@univ-lorraine.fr"

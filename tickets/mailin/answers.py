@@ -6,6 +6,7 @@ that an auto-responder does not answer it. An answer to a user is in their langu
 no account, in the portal's.
 """
 
+import re
 from functools import partial
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from tickets.notifications import queue_mails
 from tickets.notifications.rendering import SUBJECT_TAG, SUMMARY_TAG, absolute_url, language_of
 
 SIZE_PARAMS = ("size", "limit")
+# "Re: [Assistance n°12] …" answered becomes "[Assistance n°12] … : …", not "… : Re: [Assistance n°12] …".
+_REPLY_PREFIXES = re.compile(r"^(?:\s*(?:re|fwd?|tr|aw|wg)\s*:|\s*\[Assistance[^\]]*\])+\s*", re.IGNORECASE)
 
 
 def write_refusal(refusal, *, to_address, subject):
@@ -63,6 +66,7 @@ def write_ticket_opened(ticket, user):
 
 def _write(to_address, user, ticket, title, subject, paragraphs):
     tag = SUBJECT_TAG.format(number=ticket.pk) if ticket else SUMMARY_TAG
+    subject = _REPLY_PREFIXES.sub("", subject or "")
     context = {
         "heading": " ".join((title % {"tag": tag, "subject": subject}).split())[:255],
         "paragraphs": paragraphs,

@@ -1,6 +1,7 @@
 """Services (the departments that handle tickets) and their managers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,11 @@ class Service(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        """Raises ``ValidationError`` when the category of tickets received by mail is another service's."""
+        if self.mail_in_category_id and self.mail_in_category.service_id != self.pk:
+            raise ValidationError({"mail_in_category": _("Choisissez une catégorie de ce service.")})
 
 
 class Membership(models.Model):
