@@ -2,6 +2,7 @@
 (tests/mail_samples/), through the processing every transport shares (``tickets.mailin.process``)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.mailin_support import sample
 from tickets import workflow
@@ -306,3 +307,16 @@ def test_a_message_that_fails_is_kept_for_an_administrator_and_taken_again_later
     assert len(comments(awaiting)) == 1
     [row] = IncomingMail.objects.all()
     assert row.status == IncomingStatus.RECORDED
+
+
+def test_a_service_opens_mailed_tickets_in_its_own_categories_only(scolarite, make_service, make_category):
+    _manager, category = scolarite
+    other = make_category(make_service("Polytech Nancy – Service informatique"))
+    service = category.service
+    service.mail_in_category = other
+
+    with pytest.raises(ValidationError) as refused:
+        service.clean()
+    assert "mail_in_category" in refused.value.message_dict
+    service.mail_in_category = category
+    service.clean()

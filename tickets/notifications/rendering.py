@@ -136,7 +136,8 @@ def reply_line():
     """The line above which a reply is written, in the active language; empty when mail in is off."""
     if not replies.enabled():
         return ""
-    return f"{replies.REPLY_MARKER} {_('Pour répondre par courriel, écrivez au-dessus de cette ligne.')} -##"
+    sentence = _("Pour répondre par courriel, écrivez au-dessus de cette ligne.")
+    return " ".join([replies.REPLY_MARKER, sentence, "-##"])
 
 
 def mail_subject(ticket, events):
