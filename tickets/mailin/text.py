@@ -13,13 +13,17 @@ from mailparser_reply import EmailMessage
 from tickets.notifications.replies import REPLY_LINE
 
 LANGUAGES = ["fr", "en"]
+# What is read of a mail's text: more than a history entry keeps (``richtext.MAX_INPUT_LENGTH``), and little
+# enough that the patterns below stay quick on whatever a sender writes.
+MAX_TEXT = 200_000
 # What a mail client writes above the text it quotes, when it is left at the end of the reply (a long
 # attribution wrapped on two lines escapes the library, which reads lines one by one).
-_ATTRIBUTION = re.compile(
-    r"(?:\n|^)[ \t]*(?:Le |On |El |Am )[^\n]*(?:\n[^\n]*)?(?:a écrit|wrote|escribió|schrieb)[^\n]*:[ \t]*\s*$",
-    re.IGNORECASE,
-)
-_TRAILING_QUOTE = re.compile(r"(?:\n[ \t]*>[^\n]*)+\s*$")
+_ATTRIBUTION = re.compile(r"^\s*(?:Le|On|El|Am)\s.*(?:a écrit|wrote|escribió|schrieb)\s*:\s*$", re.IGNORECASE)
+_ATTRIBUTION_LENGTH = 500
+# An HTML part is read this far: its text is then more than the reply keeps.
+MAX_HTML = 2_000_000
+# Deeper quotes are shown at this depth: "> " repeated thousands of times on every line would take ages.
+MAX_QUOTE_DEPTH = 20
 _SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"\s+")
@@ -35,12 +39,24 @@ def reply_text(text):
     parsed = EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True).read()
     text = parsed.replies[0].body if parsed.replies else text
     # The library leaves what it did not recognise; what ends the reply is still the quoted mail.
-    previous = None
-    while previous != text:
-        previous = text
-        text = _TRAILING_QUOTE.sub("", text)
-        text = _ATTRIBUTION.sub("", text).rstrip()
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(_without_quoted_tail(text.split("\n")))).strip()
+
+
+def _without_quoted_tail(lines):
+    """The lines without the quoted lines, blank lines and attribution lines that end them."""
+    lines = list(lines)
+    while lines:
+        if not lines[-1].strip() or lines[-1].lstrip().startswith(">"):
+            lines.pop()
+            continue
+        for count in (1, 2):
+            tail = " ".join(lines[-count:])
+            if len(tail) <= _ATTRIBUTION_LENGTH and _ATTRIBUTION.match(tail):
+                del lines[-count:]
+                break
+        else:
+            return lines
+    return lines
 
 
 def message_text(text):
@@ -54,7 +70,7 @@ def message_text(text):
 
 
 def _normalise(text):
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    return (text or "")[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
 
 
 # HTML mails.
@@ -118,7 +134,7 @@ class _TextOfHTML(HTMLParser):
             text = text.lstrip()
             if not text:
                 return
-            line.append("> " * self.depth)
+            line.append("> " * min(self.depth, MAX_QUOTE_DEPTH))
         line.append(text)
 
     def _break(self):
@@ -132,6 +148,6 @@ class _TextOfHTML(HTMLParser):
 def html_text(html):
     """The text of an HTML mail part, quoting kept as "> " lines."""
     parser = _TextOfHTML()
-    parser.feed(html or "")
+    parser.feed((html or "")[:MAX_HTML])
     parser.close()
     return parser.text()
