@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from tests.mailin_support import sample
 from tickets import workflow
-from tickets.mailin import process
+from tickets.mailin import process, text
 from tickets.models import (
     Attachment,
     Event,
@@ -320,3 +320,11 @@ def test_a_service_opens_mailed_tickets_in_its_own_categories_only(scolarite, ma
     assert "mail_in_category" in refused.value.message_dict
     service.mail_in_category = category
     service.clean()
+
+
+def test_whatever_a_sender_writes_is_read_within_bounds():
+    deep = text.html_text("<blockquote>" * 5000 + "<p>fond</p>" + "</blockquote>" * 5000)
+    long = text.reply_text("mot " * 100_000)
+
+    assert deep == "> " * text.MAX_QUOTE_DEPTH + "fond"
+    assert len(long) <= text.MAX_TEXT
