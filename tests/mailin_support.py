@@ -74,7 +74,11 @@ class DovecotServer:
             stdout=subprocess.DEVNULL,
             stderr=open(self.directory / "stderr.log", "wb"),
         )
-        self._wait_until_listening()
+        try:
+            self._wait_until_listening()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def _config(self, mail, uid, gid):
