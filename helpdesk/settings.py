@@ -259,6 +259,32 @@ MAIL_ABANDONED_AFTER_MINUTES = env.int("ASSISTANCE_MAIL_ABANDONED_AFTER_MINUTES"
 # The Celery queue of mail delivery; empty: Celery's default queue.
 MAIL_QUEUE = env.str("ASSISTANCE_MAIL_QUEUE", default="")
 
+# Mail in (tickets.mailin): replies to the mails, and mail to a service's address, become history entries and
+# tickets. Mails carry a Reply-To of this address with a signed tag (assistance+<tag>@domain): the mailbox
+# must receive the "+" addresses. Empty: no Reply-To and no gateway (the default in production).
+MAIL_IN_ADDRESS = env.str("ASSISTANCE_MAIL_IN_ADDRESS", default="" if PRODUCTION else DEFAULT_FROM_EMAIL)
+# The IMAP mailbox that beat polls every minute; without a host, only `manage.py receive_mail` (an MTA's
+# pipe) brings mail in.
+MAIL_IN_IMAP_HOST = env.str("ASSISTANCE_MAIL_IN_IMAP_HOST", default="")
+MAIL_IN_IMAP_SECURITY = env.str("ASSISTANCE_MAIL_IN_IMAP_SECURITY", default="ssl")
+if MAIL_IN_IMAP_SECURITY not in {"none", "starttls", "ssl"}:
+    raise ImproperlyConfigured("ASSISTANCE_MAIL_IN_IMAP_SECURITY must be 'none', 'starttls' or 'ssl'.")
+MAIL_IN_IMAP_PORT = env.int("ASSISTANCE_MAIL_IN_IMAP_PORT", default=993 if MAIL_IN_IMAP_SECURITY == "ssl" else 143)
+MAIL_IN_IMAP_USER = env.str("ASSISTANCE_MAIL_IN_IMAP_USER", default="")
+MAIL_IN_IMAP_PASSWORD = env.str("ASSISTANCE_MAIL_IN_IMAP_PASSWORD", default="")
+MAIL_IN_IMAP_FOLDER = env.str("ASSISTANCE_MAIL_IN_IMAP_FOLDER", default="INBOX")
+# Where a message that could not be processed is moved, with the reason in a header.
+MAIL_IN_IMAP_FAILED_FOLDER = env.str("ASSISTANCE_MAIL_IN_IMAP_FAILED_FOLDER", default="Assistance-echecs")
+MAIL_IN_IMAP_TIMEOUT = env.int("ASSISTANCE_MAIL_IN_IMAP_TIMEOUT", default=30)
+# Messages read in one poll at most; the rest wait for the next minute.
+MAIL_IN_BATCH = env.int("ASSISTANCE_MAIL_IN_BATCH", default=100)
+# Where `receive_mail` keeps a message it could not process (the IMAP poller moves it to the folder above).
+MAIL_IN_FAILED_DIR = Path(env.str("ASSISTANCE_MAIL_IN_FAILED_DIR", default=str(VAR_DIR / "mail-in-failed")))
+# A larger message is refused, unread, with an answer saying so.
+MAIL_IN_MAX_BYTES = env.int("ASSISTANCE_MAIL_IN_MAX_BYTES", default=50 * 1024 * 1024)
+# Messages a sender may send in an hour; the next ones are refused (answered once a day).
+MAIL_IN_PER_HOUR = env.int("ASSISTANCE_MAIL_IN_PER_HOUR", default=20)
+
 # Celery: tasks run in-process unless CELERY_BROKER_URL names a broker (redis://host:6379/0).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 if PRODUCTION and not CELERY_BROKER_URL:
@@ -332,6 +358,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60},
     },
 }
+if MAIL_IN_IMAP_HOST:
+    CELERY_BEAT_SCHEDULE["receive-mail"] = {
+        "task": "tickets.mailin.tasks.receive_mail",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_NAME = "assistance_sessionid"

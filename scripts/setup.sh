@@ -82,6 +82,12 @@ ensure_chromium() {
     export CHROMIUM_PATH=/usr/bin/chromium
 }
 
+ensure_dovecot() {
+    # The mail-in tests start a Dovecot IMAP server of their own (tests/mailin_support.py); the
+    # package's system service is not used.
+    [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || apt_install dovecot-imapd
+}
+
 ensure_gettext() {
     command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || apt_install gettext
 }

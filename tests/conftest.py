@@ -16,6 +16,7 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MAIL_DIR = tmp_path / "mail"
+    settings.MAIL_IN_FAILED_DIR = tmp_path / "mail-in-failed"
 
 
 @pytest.fixture

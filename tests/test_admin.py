@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
         "admin:tickets_membership_changelist",
         "admin:tickets_category_changelist",
         "admin:tickets_category_add",
+        "admin:tickets_incomingmail_changelist",
         "admin:accounts_user_changelist",
     ],
 )

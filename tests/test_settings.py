@@ -131,3 +131,42 @@ def test_the_demo_is_fenced_off_in_production(tmp_path):
     assert "Unknown command: 'demo_data'" in run_manage("demo_data", **installed).stderr
     demo = run_manage("help", "demo_data", ASSISTANCE_VAR_DIR=str(tmp_path))
     assert demo.returncode == 0, demo.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, ["assistance@localhost", "None"]),
+        (
+            {"ASSISTANCE_MAIL_IN_IMAP_HOST": "imap.univ.example"},
+            ["assistance@localhost", "tickets.mailin.tasks.receive_mail"],
+        ),
+    ],
+)
+def test_beat_polls_the_mailbox_every_minute_only_when_one_is_set(tmp_path, environment, expected):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; poll = s.CELERY_BEAT_SCHEDULE.get('receive-mail'); "
+        "print(s.MAIL_IN_ADDRESS, poll and poll['task'], poll and poll['schedule'].total_seconds())",
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+        **environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == expected
+    if environment:
+        assert result.stdout.split()[2] == "60.0"
+
+
+def test_production_turns_mail_in_on_only_when_asked(tmp_path):
+    show = "from django.conf import settings as s; print(repr(s.MAIL_IN_ADDRESS))"
+    off = run_manage("shell", "--no-imports", "-c", show, **production(tmp_path))
+    on = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        **production(tmp_path, ASSISTANCE_MAIL_IN_ADDRESS="assistance@univ.example"),
+    )
+    assert (off.stdout.strip(), on.stdout.strip()) == ("''", "'assistance@univ.example'")

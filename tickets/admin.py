@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from tickets.models import Category, Membership, Service
+from tickets.models import Category, IncomingMail, Membership, Service
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,9 +32,19 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["label", "email", "default_scope", "closure_delay_days", "auto_assign", "enabled", "manager_count"]
+    list_display = [
+        "label",
+        "email",
+        "mail_in_address",
+        "default_scope",
+        "closure_delay_days",
+        "auto_assign",
+        "enabled",
+        "manager_count",
+    ]
     list_filter = ["enabled", "auto_assign", "default_scope"]
-    search_fields = ["label", "email"]
+    search_fields = ["label", "email", "mail_in_address"]
+    autocomplete_fields = ["mail_in_category"]
     inlines = [MembershipInline]
 
     @admin.display(description=_("gestionnaires"))
@@ -62,3 +72,29 @@ class CategoryAdmin(TreeAdmin):
     search_fields = ["label", "code", "short_label"]
     list_select_related = ["service"]
     autocomplete_fields = ["service", "redirect_to"]
+
+
+@admin.register(IncomingMail)
+class IncomingMailAdmin(admin.ModelAdmin):
+    """The messages received by mail: what became of each, and why (filter "Échec" for those an
+    administrator has to look at; the message itself is where "conservé dans" says)."""
+
+    list_display = ["received_at", "status", "reason", "sender", "to_address", "subject", "ticket_link", "kept_as"]
+    list_filter = ["status", "reason", "source"]
+    search_fields = ["sender", "to_address", "subject", "key"]
+    date_hierarchy = "received_at"
+    list_select_related = ["ticket"]
+
+    @admin.display(description=_("ticket"))
+    def ticket_link(self, mail):
+        return mail.ticket_id or ""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The record of what happened is not to be rewritten; a failure is dealt with on the message itself.
+        return False

@@ -11,8 +11,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tickets.demo.mail_client import ReplyForm, build_reply, reply_address_of
+from tickets.mailin import transport
+from tickets.models import IncomingStatus
 
 EML_NAME = re.compile(r"[\w.-]{1,200}\.eml")
 LISTED = 200
@@ -73,17 +80,45 @@ def mailbox(request):
     return render(request, "demo/mailbox.html", {"mails": mails, "folder": folder})
 
 
-def mail(request, name):
-    """One mail: its headers and its text, links clickable."""
+def _read_named(name):
     folder = mail_folder()
     if not EML_NAME.fullmatch(name) or not (folder / name).is_file():
         raise Http404
-    message = read_mail(folder / name)
+    return read_mail(folder / name)
+
+
+def mail(request, name, form=None):
+    """One mail: its headers and its text, links clickable, and a form to answer it as its recipient."""
+    message = _read_named(name)
     body = message.get_body(preferencelist=("plain",))
     context = {
         "name": name,
-        "headers": [(key, message[key]) for key in ("From", "To", "Date", "Subject")],
+        "headers": [(key, message[key]) for key in ("From", "To", "Reply-To", "Date", "Subject") if message[key]],
         "text": body.get_content() if body is not None else "",
         "links": links_of(message),
+        "reply_to": reply_address_of(message),
+        "form": form or ReplyForm(),
     }
-    return render(request, "demo/mail.html", context)
+    return render(request, "demo/mail.html", context, status=400 if form is not None else 200)
+
+
+@require_POST
+def reply(request, name):
+    """Answers a mail as its recipient's mail client would, through the mail gateway."""
+    original = _read_named(name)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return mail(request, name, form=form)
+    raw = build_reply(original, text=form.cleaned_data["text"], files=form.cleaned_data["files"])
+    result = transport.receive_piped(raw)
+    if result.status == IncomingStatus.RECORDED:
+        messages.success(
+            request, _("Votre réponse a été reçue par le portail (ticket n°%(number)s).") % {"number": result.ticket_id}
+        )
+    else:
+        messages.warning(
+            request,
+            _("Le portail n'a pas enregistré votre réponse (%(reason)s) ; voyez sa réponse ci-dessous.")
+            % {"reason": result.reason or result.status},
+        )
+    return redirect("demo_mailbox")

@@ -7,4 +7,5 @@ from tickets.demo import mailbox
 urlpatterns = [
     path("demo/courriels/", mailbox.mailbox, name="demo_mailbox"),
     path("demo/courriels/<str:name>/", mailbox.mail, name="demo_mail"),
+    path("demo/courriels/<str:name>/repondre/", mailbox.reply, name="demo_mail_reply"),
 ]

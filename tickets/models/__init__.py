@@ -17,6 +17,7 @@ from tickets.models.choices import (
     TicketScope,
 )
 from tickets.models.comments import Event
+from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
 from tickets.models.services import Membership, Service
 from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
@@ -31,6 +32,8 @@ __all__ = [
     "EntryScope",
     "Event",
     "Follower",
+    "IncomingMail",
+    "IncomingStatus",
     "Invitation",
     "MailPreferences",
     "MailStatus",

@@ -1,7 +1,9 @@
 """Services (the departments that handle tickets) and their managers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models.choices import Monitoring, TicketScope
@@ -24,6 +26,23 @@ class Service(models.Model):
         help_text=_("Un nouveau ticket est confié à un gestionnaire disponible du service."),
     )
     enabled = models.BooleanField(_("actif"), default=True)
+    mail_in_address = models.EmailField(
+        _("adresse de réception des demandes"),
+        blank=True,
+        help_text=_(
+            "Un courriel reçu à cette adresse ouvre un ticket pour son expéditeur, s'il a un compte "
+            "(voir « Réception du courriel » dans la documentation)."
+        ),
+    )
+    mail_in_category = models.ForeignKey(
+        "tickets.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("catégorie des tickets reçus par courriel"),
+        help_text=_("Vide : la première catégorie du service qui accepte des tickets."),
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="managed_services", verbose_name=_("gestionnaires")
     )
@@ -32,9 +51,20 @@ class Service(models.Model):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["label"]
+        constraints = [
+            # One address opens tickets in one service only.
+            models.UniqueConstraint(
+                Lower("mail_in_address"), condition=~models.Q(mail_in_address=""), name="service_mail_in_unique"
+            )
+        ]
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        """Raises ``ValidationError`` when the category of tickets received by mail is another service's."""
+        if self.mail_in_category_id and self.mail_in_category.service_id != self.pk:
+            raise ValidationError({"mail_in_category": _("Choisissez une catégorie de ce service.")})
 
 
 class Membership(models.Model):

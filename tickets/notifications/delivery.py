@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import MailStatus, OutgoingMail
+from tickets.notifications import replies
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ def retry_delay(attempts):
 
 
 def build_message(mail):
-    """The message of an outbox row, text with its HTML alternative."""
+    """The message of an outbox row, text with its HTML alternative; a ticket's mail to a user carries the
+    Reply-To address of ``tickets.notifications.replies`` when mail in is on."""
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     headers = {
         # The same Message-ID on a second send lets the receiving side drop the copy.
@@ -110,11 +112,14 @@ def build_message(mail):
     if mail.ticket_id:
         # Mail clients show the mails of one ticket as one conversation.
         headers["References"] = f"<assistance.ticket.{mail.ticket_id}@{domain}>"
+    reply_to = replies.reply_address(mail.ticket_id, mail.recipient_id) if mail.ticket_id and mail.recipient_id else ""
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to_address],
+        # A reply reaches the mail gateway, which reads the ticket and the recipient from this address.
+        reply_to=[reply_to] if reply_to else None,
         headers=headers,
     )
     if mail.html_body:

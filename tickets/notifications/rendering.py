@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from tickets.comments.phrases import with_sentences
 from tickets.models import Status
+from tickets.notifications import replies
 from tickets.notifications.recipients import Reason
 from tickets.richtext import html_to_text, sanitize_html
 
@@ -112,11 +113,20 @@ def render_ticket_mail(recipient, ticket, events, reason, *, links=None):
                 {"label": LINK_LABELS[action], "url": absolute_url(path)} for action, path in (links or {}).items()
             ],
             "reason": REASON_SENTENCES[reason] % {"service": ticket.service.label},
+            "reply_line": reply_line(),
         }
         subject = mail_subject(ticket, events)
         text = render_to_string("mail/ticket_event.txt", context)
         html = render_to_string("mail/ticket_event.html", context)
     return RenderedMail(subject=subject, text=_tidy_text(text), html=html)
+
+
+def reply_line():
+    """The line above which a reply is written, in the active language; empty when mail in is off."""
+    if not replies.enabled():
+        return ""
+    sentence = _("Pour répondre par courriel, écrivez au-dessus de cette ligne.")
+    return " ".join([replies.REPLY_MARKER, sentence, "-##"])
 
 
 def mail_subject(ticket, events):
