@@ -1,7 +1,7 @@
 """Load benchmark: simulated people on the production set-up, with locust, on this machine's loopback only.
 
 Usage (from the project folder, PostgreSQL and Redis reachable on 127.0.0.1):
-    .venv/bin/python scripts/load_benchmark.py [--tickets 100000] [--users 200] [--spawn-rate 20]
+    .venv/bin/python scripts/load_benchmark.py [--tickets 100000] [--users 200] [--spawn-rate 1]
         [--duration 5m] [--redis-url redis://127.0.0.1:6379/14] [--keep]
 
 It creates its own database (``assistance_load`` on the server of BENCH_DATABASE_URL, by default
@@ -49,7 +49,7 @@ def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=100_000, help="synthetic tickets to load (100000)")
     parser.add_argument("--users", type=int, default=200, help="simulated people (200)")
-    parser.add_argument("--spawn-rate", type=float, default=20, help="people started per second (20)")
+    parser.add_argument("--spawn-rate", type=float, default=1, help="people started per second (1)")
     parser.add_argument("--duration", default="5m", help="how long locust runs: 30s, 5m, 1h… (5m)")
     parser.add_argument("--max-requests", type=int, help="stop the run after this many requests (users × seconds)")
     parser.add_argument("--database", default="assistance_load", help="database to create (assistance_load)")

@@ -170,3 +170,17 @@ def test_production_turns_mail_in_on_only_when_asked(tmp_path):
         **production(tmp_path, ASSISTANCE_MAIL_IN_ADDRESS="assistance@univ.example"),
     )
     assert (off.stdout.strip(), on.stdout.strip()) == ("''", "'assistance@univ.example'")
+
+
+def test_passwords_are_hashed_with_argon2_and_older_hashes_still_verify(db):
+    from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+    from django.test import override_settings
+
+    from helpdesk import settings as configured
+
+    with override_settings(PASSWORD_HASHERS=configured.PASSWORD_HASHERS):
+        assert identify_hasher(make_password("correct horse")).algorithm == "argon2"
+        older = make_password("correct horse", hasher="pbkdf2_sha256")
+        upgraded = []
+        assert check_password("correct horse", older, setter=upgraded.append)
+        assert upgraded == ["correct horse"]  # rehashed with Argon2 at the next login
