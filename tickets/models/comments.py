@@ -41,7 +41,10 @@ class Event(models.Model):
 
     @property
     def phrase(self):
-        return EVENT_PHRASES.get(self.kind, self.kind)
+        phrase = EVENT_PHRASES.get(self.kind, self.kind)
+        if self.kind in NAMING_A_FILE:
+            return phrase % {"name": (self.data or {}).get("name", "")}
+        return phrase
 
 
 # What each kind of history entry says, after the author's name: "Benjamin Seclier (seclier5) a créé le ticket."
@@ -69,4 +72,8 @@ EVENT_PHRASES = {
     "ticket.owner_changed": _("a changé le propriétaire."),
     "ticket.invited": _("a invité une personne."),
     "ticket.uninvited": _("a retiré une invitation."),
+    "ticket.file_added": _("a ajouté un fichier."),
+    "ticket.file_removed": _("a supprimé le fichier « %(name)s »."),
 }
+# Phrases naming the file the entry is about (kept in its data, since the file itself is gone).
+NAMING_A_FILE = frozenset({"ticket.file_removed"})
