@@ -14,19 +14,14 @@ from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions, workflow
-from tickets.attachments.drafts import DraftFiles
 from tickets.categories.tree import depositable_categories
 from tickets.comments.scopes import writable_scopes
 from tickets.forms.fields import CategoryChoiceField, LoginField, MultipleFileField, PersonChoiceField, RichTextarea
-from tickets.models import Attachment, EntryScope, Invitation, Priority, TicketScope
-from tickets.services.files import act_with_files
-
-NO_FILE = _("Choisissez au moins un fichier.")
+from tickets.forms.files import FormFiles
+from tickets.models import EntryScope, Invitation, Priority, TicketScope
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,8 @@ class ActionForm(forms.Form):
     """The form of one ``Action``; its fields come from the action's row.
 
     ``drafts`` are the files it holds (``tickets.attachments.drafts.Draft``): those it received, kept by
-    ``keep_files`` (which ``is_valid`` calls), given back when the form comes back, attached by ``perform``.
+    ``keep_files`` (which ``is_valid`` calls), given back when the form comes back, attached by ``perform``
+    (``tickets.forms.files``).
     """
 
     def __init__(self, data=None, files=None, *, action, ticket, user, session=None):
@@ -105,11 +101,15 @@ class ActionForm(forms.Form):
             built = declared.build(self)
             if built is not None:
                 self.fields[declared.name] = built
-        self.drafts = []
-        self._file_errors = None
-        self._draft_files = None
+        self.attached = None
         if session is not None and action.takes_files:
-            self._draft_files = DraftFiles(session, user.pk, key=f"ticket_drafts:{ticket.pk}:{action.name}")
+            self.attached = FormFiles(
+                session, user=user, ticket=ticket, action=action.name, required=action.needs_files
+            )
+
+    @property
+    def drafts(self):
+        return self.attached.drafts if self.attached else []
 
     def get_label(self):
         return self.declaration.label_for(self.user, self.ticket)
@@ -127,21 +127,11 @@ class ActionForm(forms.Form):
         return data
 
     def keep_files(self):
-        """Keeps the files the bound form received as drafts, beside those it still lists, checked as at
-        deposit (the ticket's own files count too); once. Returns the messages of the files refused."""
-        if self._file_errors is None:
-            self._file_errors = []
-            if self.is_bound and self._draft_files is not None:
-                self.drafts, self._file_errors = self._draft_files.update(
-                    self.data.getlist("drafts"), self.files.getlist("files"), ticket_files=self._ticket_files()
-                )
-                if self.declaration.needs_files and not self.drafts and not self._file_errors:
-                    self._file_errors = [NO_FILE]
-        return self._file_errors
-
-    def _ticket_files(self):
-        used = Attachment.objects.filter(ticket=self.ticket).aggregate(count=Count("pk"), size=Coalesce(Sum("size"), 0))
-        return used["count"], used["size"]
+        """Keeps the files the bound form received as drafts (see ``FormFiles.keep``); returns the messages
+        of the files refused."""
+        if not (self.is_bound and self.attached):
+            return []
+        return self.attached.keep(self.data.getlist("drafts"), self.files.getlist("files"))
 
     def perform(self):
         """Does the action and attaches the drafts to its entry, in one transaction; returns the ticket.
@@ -158,18 +148,18 @@ class ActionForm(forms.Form):
             arguments[declared.argument or declared.name] = value
         perform = getattr(workflow, self.declaration.function or self.declaration.name)
         act = partial(perform, self.ticket, actor=self.user, **arguments)
+        if not self.attached:
+            return act()
         try:
-            return act_with_files(act, actor=self.user, drafts=self.drafts)
+            return self.attached.act(act)
         except forms.ValidationError as error:
-            self.drafts, lost = self._draft_files.still_stored(self.drafts)
-            for message in dict.fromkeys([*lost, *error.messages]):
-                self.add_error("files", message)
+            self.add_error("files", error)
             raise
 
     def forget_drafts(self):
         """Takes the drafts off the person's list once they are the ticket's files."""
-        if self._draft_files is not None:
-            self._draft_files.forget(self.drafts)
+        if self.attached:
+            self.attached.forget()
 
 
 # Fields the table uses.
