@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -174,3 +175,15 @@ def test_a_file_removed_twice_is_refused_the_second_time(world, noted):
     ticket = workflow.remove_file(ticket, actor=world["people"]["manager"], attachment=internal)
     with pytest.raises(workflow.WorkflowError, match="déjà été supprimé"):
         workflow.remove_file(ticket, actor=world["people"]["manager"], attachment=internal)
+
+
+def test_a_removal_needs_the_form_s_csrf_token(world, noted):
+    ticket, _internal, shared = noted
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["people"]["manager"])
+    remove_url = reverse("remove_attachment", args=[ticket.pk, shared.token])
+    assert client.post(remove_url).status_code == 403
+    assert Attachment.objects.filter(pk=shared.pk).exists()
+    token = client.get(remove_url).context["csrf_token"]
+    assert client.post(remove_url, {"csrfmiddlewaretoken": str(token)}).status_code == 302
+    assert not Attachment.objects.filter(pk=shared.pk).exists()

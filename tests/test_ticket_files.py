@@ -208,3 +208,24 @@ def test_adding_a_file_is_offered_to_those_who_comment(client, world):
         client.force_login(world["people"][role])
         response = client.get(action_url(ticket, "add_file"))
         assert response.status_code == (200 if allowed else 404), role
+
+
+def test_each_form_keeps_its_own_drafts(client, world):
+    """Sending one form never drops the drafts of another, open in another tab: the deposit's, another ticket's."""
+    ticket = ticket_in(world, IN_PROGRESS)
+    other = ticket_in(world, IN_PROGRESS)
+    client.force_login(world["people"]["owner"])
+    deposit = client.post(
+        reverse("deposit_form", args=[world["categories"]["home"].pk]),
+        {"subject": "", "description": "x", "scope": "private", "priority": "2", "files": [png("depot.png")]},
+    )
+    assert deposit.status_code == 400
+    waiting = client.post(
+        action_url(other, "comment"), {"version": other.version, "scope": "invited", "files": [png()]}
+    )
+    assert waiting.status_code == 400
+    done = client.post(action_url(ticket, "comment"), {"version": ticket.version, "text": "Voici", "scope": "invited"})
+    assert done.status_code == 302
+    assert [draft["name"] for draft in client.session["deposit_drafts"].values()] == ["depot.png"]
+    assert [draft["name"] for draft in client.session[f"ticket_drafts:{other.pk}:comment"].values()] == ["capture.png"]
+    assert len(default_storage.listdir(f"drafts/{world['people']['owner'].pk}")[1]) == 2
