@@ -410,7 +410,7 @@ def test_the_ticket_page_links_the_file_then_shows_its_thumbnail_once_drawn(
     ticket = Ticket.objects.get()
     attachment = ticket.attachments.get()
     link = f'<a href="{reverse("attachment", args=[attachment.token])}">'
-    image = f'<img class="thumbnail" src="{reverse("attachment_thumbnail", args=[attachment.token])}" alt="">'
+    image = f'<img class="thumbnail" src="{reverse("attachment_thumbnail", args=[attachment.token])}" alt=""'
 
     page = client.get(response.url).text
     assert link in page and image not in page

@@ -2,16 +2,30 @@
 print view, the action forms and in mails, in the reader's language; read in a fixed number of queries."""
 
 import html
+import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from PIL import Image
 
 from tickets import workflow
+from tickets.attachments.storage import store_attachment
 from tickets.comments.phrases import sentences_for
-from tickets.models import Event, Invitation, Membership, OutgoingMail, Priority, Status, Ticket, TicketScope
+from tickets.models import (
+    EntryScope,
+    Event,
+    Invitation,
+    Membership,
+    OutgoingMail,
+    Priority,
+    Status,
+    Ticket,
+    TicketScope,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +217,22 @@ CASES = [
      lambda s, t, p: workflow.uninvite(workflow.invite(t, actor=p["seclier5"], user=p["mdupont"]),
                                        actor=p["mdupont"], user=p["mdupont"]),
      "Marie Dupont (mdupont) a retiré sa propre invitation.", "Marie Dupont (mdupont) withdrew their own invitation."),
+    ("ticket.file_added", "file added", IN_PROGRESS,
+     lambda s, t, p: workflow.add_file(t, actor=p["seclier5"]),
+     "Benjamin Seclier (seclier5) a ajouté un fichier.", "Benjamin Seclier (seclier5) added a file."),
+    ("ticket.file_removed", "file removed", IN_PROGRESS,
+     lambda s, t, p: workflow.remove_file(t, actor=p["gest-scol"], attachment=attached(t, p["seclier5"])),
+     "Sophie Lambert (gest-scol) a supprimé le fichier « capture.png ».",
+     "Sophie Lambert (gest-scol) removed the file “capture.png”."),
 ]  # fmt: skip
+
+
+def attached(ticket, person):
+    """A screenshot on ``ticket``, stored as the portal stores one."""
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4), "navy").save(png, format="PNG")
+    upload = SimpleUploadedFile("capture.png", png.getvalue(), content_type="image/png")
+    return store_attachment(ticket, upload, uploaded_by=person, scope=EntryScope.INVITED)
 
 
 def test_every_kind_the_workflow_writes_has_its_sentences():

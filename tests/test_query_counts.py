@@ -1,17 +1,29 @@
-"""Every page costs the same number of queries with 10 and with 1,000 tickets in the database."""
+"""Every page costs the same number of queries with 10 and with 1,000 tickets in the database, and a ticket's
+pages whatever number of files it has."""
+
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
-from tests.factories import guide_tickets
+from tests.factories import guide_tickets, ticket_in
 from tickets import workflow
-from tickets.models import Category, Ticket
+from tickets.attachments.storage import store_attachment
+from tickets.models import Attachment, Category, EntryScope, Status, Ticket
 from tickets.services import personal
 
 pytestmark = pytest.mark.django_db
+
+
+def png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
+    return SimpleUploadedFile("capture.png", buffer.getvalue(), content_type="image/png")
 
 
 def pages(ticket, category):
@@ -76,3 +88,39 @@ def test_query_counts_with_10_and_with_1000_tickets(client, guide):
     assert Ticket.objects.count() == 1000
     large = measure()
     assert large == small
+
+
+def test_the_ticket_s_pages_cost_the_same_with_2_and_with_30_files(client, world, settings):
+    """Files on many entries, with their thumbnails, read in the one query of the files."""
+    settings.MAX_FILES_PER_TICKET = 100
+    people = world["people"]
+    ticket = ticket_in(world, Status.IN_PROGRESS)
+    urls = [
+        ("owner", reverse("ticket", args=[ticket.pk])),
+        ("manager", reverse("ticket", args=[ticket.pk])),
+        ("owner", reverse("ticket_print", args=[ticket.pk])),
+        ("owner", reverse("ticket_action", args=[ticket.pk, "comment"])),
+        ("manager", reverse("ticket_action", args=[ticket.pk, "add_file"])),
+    ]
+
+    def add_files(count):
+        nonlocal ticket
+        for number in range(count):
+            ticket = workflow.comment(Ticket.objects.get(pk=ticket.pk), actor=people["owner"], text=f"Fichier {number}")
+            attachment = store_attachment(
+                ticket, png(), uploaded_by=people["owner"], scope=EntryScope.INVITED, event=ticket.recorded_entry
+            )
+            Attachment.objects.filter(pk=attachment.pk).update(thumbnail=f"thumbnails/{attachment.token}-20x10.png")
+
+    def measure():
+        counts = {}
+        for role, url in urls:
+            client.force_login(people[role])
+            counts[(role, url)] = count_queries(client, url)
+        return counts
+
+    add_files(2)
+    small = measure()
+    add_files(28)
+    assert client.get(urls[0][1]).text.count('<img class="thumbnail"') == 2 * 30  # in the history and the list
+    assert measure() == small

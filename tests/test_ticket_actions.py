@@ -1,12 +1,15 @@
 """The ticket page's actions: the ACTIONS menu, one form per action, bookmarks and follows."""
 
 import html
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from tests.factories import ticket_in as shared_ticket_in
 from tickets import workflow
@@ -64,7 +67,8 @@ def textarea(page, name):
 
 
 def test_every_action_has_a_form_and_a_place_in_the_menu():
-    assert set(ACTION_FORMS) == set(workflow.MOVES) - {"expire"}
+    # Removing a file is a button beside the file (tests/test_ticket_files.py), not a form of the menu.
+    assert set(ACTION_FORMS) == set(workflow.MOVES) - {"expire", "remove_file"}
     assert sorted(MENU_ORDER) == sorted(ACTION_FORMS)
 
 
@@ -73,7 +77,7 @@ def test_the_owner_of_a_free_ticket_sees_the_guide_menu(client, world):
     client.force_login(world["people"]["owner"])
     labels = [label for _what, label in menu(page_of(client, ticket))]
     assert labels == [
-        "Changer le sujet", "Ajouter commentaire", "Annuler", "Clôre",
+        "Changer le sujet", "Ajouter commentaire", "Ajouter un fichier", "Annuler", "Clôre",
         "Changer la priorité", "Changer la visibilité", "Inviter", "Retirer l'invitation",
         "Imprimer", "Ajouter un signet",
     ]  # fmt: skip
@@ -87,7 +91,7 @@ def test_the_owner_sees_approve_and_refuse_while_closure_is_requested(client, wo
     labels = [label for _what, label in menu(page_of(client, ticket))]
     assert labels == [
         "Changer le sujet", "Approuver la clôture", "Refuser la clôture", "Ajouter commentaire",
-        "Changer la priorité", "Changer la visibilité", "Inviter", "Retirer l'invitation",
+        "Ajouter un fichier", "Changer la priorité", "Changer la visibilité", "Inviter", "Retirer l'invitation",
         "Imprimer", "Ajouter un signet",
     ]  # fmt: skip
     assert "Ré-ouvrir" not in labels  # the owner may not reopen while the closure waits for them
@@ -105,12 +109,13 @@ def test_a_manager_of_a_free_ticket_may_take_it(client, world):
     client.force_login(manager)
     entries = menu(page_of(client, ticket))
     assert [label for _what, label in entries] == [
-        "Prendre en charge", "Affecter", "Ajouter commentaire", "Déplacer", "Inviter", "Retirer l'invitation",
-        "Imprimer", "Ajouter un signet",
+        "Prendre en charge", "Affecter", "Ajouter commentaire", "Ajouter un fichier", "Déplacer", "Inviter",
+        "Retirer l'invitation", "Imprimer", "Ajouter un signet",
     ]  # fmt: skip
+    # Removing a file is offered beside each file, not in the menu.
     assert {what for what, _label in entries} - {"print", "bookmark"} == set(
         workflow.available_actions(manager, ticket)
-    )
+    ) - {"remove_file"}
 
 
 def test_the_manager_in_charge_sees_the_work_actions(client, world):
@@ -119,20 +124,24 @@ def test_the_manager_in_charge_sees_the_work_actions(client, world):
     client.force_login(in_charge)
     entries = menu(page_of(client, ticket))
     assert [label for _what, label in entries] == [
-        "Affecter", "Libérer", "Changer le sujet", "Ajouter commentaire", "Demander des informations", "Reporter",
+        "Affecter", "Libérer", "Changer le sujet", "Ajouter commentaire", "Ajouter un fichier",
+        "Demander des informations", "Reporter",
         "Clôre", "Refuser le ticket", "Déplacer", "Changer la priorité", "Changer la visibilité",
         "Changer le propriétaire", "Inviter", "Retirer l'invitation", "Imprimer", "Ajouter un signet",
     ]  # fmt: skip
+    # Removing a file is offered beside each file, not in the menu.
     assert {what for what, _label in entries} - {"print", "bookmark"} == set(
         workflow.available_actions(in_charge, ticket)
-    )
+    ) - {"remove_file"}
 
 
 def test_an_invitee_may_only_remove_their_own_invitation(client, world):
     ticket = ticket_in(world, IN_PROGRESS)
     client.force_login(world["people"]["invitee"])
     labels = [label for _what, label in menu(page_of(client, ticket))]
-    assert labels == ["Ajouter commentaire", "Retirer mon invitation", "Imprimer", "Ajouter un signet"]
+    assert labels == [
+        "Ajouter commentaire", "Ajouter un fichier", "Retirer mon invitation", "Imprimer", "Ajouter un signet",
+    ]  # fmt: skip
 
 
 def test_actions_without_fields_post_from_the_menu(client, world):
@@ -189,7 +198,15 @@ CASES = [
      lambda t, w: Invitation.objects.filter(ticket=t, user=w["people"]["newcomer"]).exists()),
     ("uninvite", IN_PROGRESS, "owner", {"person": "invitee"}, IN_PROGRESS, "ticket.uninvited",
      lambda t, w: not Invitation.objects.filter(ticket=t).exists()),
+    ("add_file", AWAITING, "invitee", {"files": "capture.png", "scope": "invited"}, AWAITING, "ticket.file_added",
+     lambda t, w: [(a.name, a.event.kind) for a in t.attachments.all()] == [("capture.png", "ticket.file_added")]),
 ]  # fmt: skip
+
+
+def png_upload(name):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def posted(data, world):
@@ -200,6 +217,8 @@ def posted(data, world):
             value = world["people"][value].pk
         elif name == "category":
             value = world["categories"][value].pk
+        elif name == "files":
+            value = png_upload(value)
         resolved[name] = value
     return resolved
 

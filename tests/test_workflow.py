@@ -1,6 +1,7 @@
 """The one state machine, walked against the specification's actions table."""
 
 import itertools
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,17 @@ from django.utils import timezone
 
 from tests.factories import PRIVILEGES, ticket_in
 from tickets import workflow
-from tickets.models import EntryScope, Event, Invitation, Membership, Priority, Status, Ticket, TicketScope
+from tickets.models import (
+    Attachment,
+    EntryScope,
+    Event,
+    Invitation,
+    Membership,
+    Priority,
+    Status,
+    Ticket,
+    TicketScope,
+)
 from tickets.notifications import event_committed
 from tickets.workflow import MOVES, StaleTicket, WorkflowError
 
@@ -51,6 +62,8 @@ SPEC = [
     ("change_owner",    ANY - FINAL,           {"in_charge", "admin"}),
     ("invite",          ANY,                   MANAGERS | {"owner"}),
     ("uninvite",        ANY,                   MANAGERS | {"owner", "invitee"}),
+    ("add_file",        ANY,                   MANAGERS | {"owner", "invitee"}),
+    ("remove_file",     ANY,                   MANAGERS),
 ]  # fmt: skip
 ROLE_ACTIONS = sorted({row[0] for row in SPEC})
 
@@ -59,8 +72,10 @@ def expected(action, status, role):
     return any(action == a and status in sources and role in who for a, sources, who in SPEC)
 
 
-def arguments(action, world):
+def arguments(action, world, ticket):
     people, categories = world["people"], world["categories"]
+    if action == "remove_file":
+        return {"attachment": a_file_of(ticket, people["owner"])}
     return {
         "assign": {"manager": people["colleague"]},
         "request_info": {"text": "Quel navigateur ?"},
@@ -75,6 +90,15 @@ def arguments(action, world):
         "invite": {"user": people["newcomer"]},
         "uninvite": {"user": people["invitee"]},
     }.get(action, {})
+
+
+def a_file_of(ticket, owner):
+    """A file row of the ticket (its removal deletes its file after commit only, and none is stored)."""
+    token = secrets.token_hex(16)
+    return Attachment.objects.create(
+        ticket=ticket, uploaded_by=owner, token=token, file=f"attachments/{token}", name="capture.png",
+        content_type="image/png", size=10,
+    )  # fmt: skip
 
 
 FUNCTIONS = {
@@ -99,6 +123,8 @@ FUNCTIONS = {
     "change_owner": workflow.change_owner,
     "invite": workflow.invite,
     "uninvite": workflow.uninvite,
+    "add_file": workflow.add_file,
+    "remove_file": workflow.remove_file,
 }
 
 
@@ -136,7 +162,7 @@ def test_who_may_do_what_from_which_status(world, action):
             want = expected(action, status, role)
             if workflow.allows(action, ticket, actor) != want:
                 mismatches.append(("predicate", status, role, want))
-            if attempt(FUNCTIONS[action], ticket, actor, arguments(action, world)) != want:
+            if attempt(FUNCTIONS[action], ticket, actor, arguments(action, world, ticket)) != want:
                 mismatches.append(("action", status, role, want))
     assert not mismatches
 
@@ -145,6 +171,7 @@ def test_available_actions_list_what_the_owner_of_the_guide_sees(world):
     owner = world["people"]["owner"]
     assert set(workflow.available_actions(owner, ticket_in(world, FREE))) == {
         "comment", "close", "cancel", "change_subject", "change_priority", "change_scope", "invite", "uninvite",
+        "add_file",
     }  # fmt: skip
     assert {"approve_closure", "refuse_closure"} <= set(
         workflow.available_actions(owner, ticket_in(world, CLOSURE_REQUESTED))
@@ -179,6 +206,8 @@ CASES = [
     ("change_owner", IN_PROGRESS, IN_PROGRESS, "in_charge", "ticket.owner_changed"),
     ("invite", IN_PROGRESS, IN_PROGRESS, "owner", "ticket.invited"),
     ("uninvite", IN_PROGRESS, IN_PROGRESS, "invitee", "ticket.uninvited"),
+    ("add_file", Status.APPROVED, Status.APPROVED, "owner", "ticket.file_added"),
+    ("remove_file", AWAITING, AWAITING, "manager", "ticket.file_removed"),
 ]
 
 
@@ -202,7 +231,7 @@ def test_each_action_writes_one_entry_and_announces_it_once(
     actor = world["people"][role]
     before = Event.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        result = FUNCTIONS[action](ticket, actor=actor, **arguments(action, world))
+        result = FUNCTIONS[action](ticket, actor=actor, **arguments(action, world, ticket))
     result.refresh_from_db()
     assert result.status == target
     assert result.version == ticket.version + 1

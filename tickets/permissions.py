@@ -185,5 +185,10 @@ def can_add_file(user, ticket):
     return can_comment(user, ticket)
 
 
+def can_remove_file(user, ticket):
+    """Supprimer un fichier: the service's managers and admins, never the owner nor invitees."""
+    return is_service_manager(user, ticket)
+
+
 def can_follow(user, ticket):
     return can_view(user, ticket)

@@ -50,7 +50,9 @@ OWNER_RECENT_TICKETS = 5
 
 
 def ticket_page(user, number):
-    """Everything the ticket page shows, in a fixed number of queries whatever the data."""
+    """Everything the ticket page shows, in a fixed number of queries whatever the data. Each history
+    entry carries its ``files``, from the one read of the files the user may see (a file has its entry's
+    scope)."""
     ticket = get_ticket_for(user, number)
     invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
     # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
@@ -73,10 +75,17 @@ def ticket_page(user, number):
         .values("follower_count", "following", "bookmarked")
         .get()
     )
+    history, files = with_sentences(list(history_for(user, ticket))), list(files_for(user, ticket))
+    by_entry = {}
+    for file in files:
+        by_entry.setdefault(file.event_id, []).append(file)
+    for entry in history:
+        entry.files = by_entry.get(entry.pk, [])
     return {
         "ticket": ticket,
-        "history": with_sentences(list(history_for(user, ticket))),
-        "files": list(files_for(user, ticket)),
+        "history": history,
+        "files": files,
+        "may_remove_files": permissions.can_remove_file(user, ticket),
         "invitees": invitees,
         "owner_tickets": list(
             permissions.visible_tickets_for(user)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ticket/acces/", ticket.ticket_access, name="ticket_access"),
     path("fichiers/<str:token>/", files.attachment, name="attachment"),
     path("fichiers/<str:token>/vignette/", files.attachment, {"thumbnail": True}, name="attachment_thumbnail"),
+    path("ticket/<int:number>/fichiers/<str:token>/supprimer/", files.remove_attachment, name="remove_attachment"),
     *ticket.urlpatterns,
     *dashboard.urlpatterns,
     *bookmarks.urlpatterns,

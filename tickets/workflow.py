@@ -3,7 +3,9 @@ ticket's status, service, manager or owner.
 
 Each action locks the ticket's row, checks that the ticket has not changed since the actor saw it,
 that the move is allowed from the current status (``MOVES``) and that the actor holds the right
-(``tickets.permissions``), saves, writes one history entry and announces it to notifications.
+(``tickets.permissions``), saves, writes one history entry and announces it to notifications. The ticket
+it returns carries that entry as ``recorded_entry``, so that a caller may attach files to it in the same
+transaction (``tickets.services.files``).
 """
 
 from dataclasses import dataclass
@@ -14,17 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions
+from tickets.attachments.storage import delete_files_after_commit
 from tickets.categories.tree import takes_tickets
 from tickets.comments.scopes import writable_scopes
 from tickets.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    Attachment,
     EntryScope,
     Event,
     Invitation,
     Membership,
     Status,
     Ticket,
+    TicketScope,
 )
 from tickets.notifications import announce
 from tickets.richtext import sanitize_html
@@ -62,6 +67,8 @@ MOVES = {
     "change_owner":      (ANY - FINAL,                            KEEP),
     "invite":            (ANY,                                    KEEP),
     "uninvite":          (ANY,                                    KEEP),
+    "add_file":          (ANY,                                    KEEP),
+    "remove_file":       (ANY,                                    KEEP),
 }  # fmt: skip
 
 # Who may do each action, given the ticket as it is now (see tickets.permissions).
@@ -90,6 +97,8 @@ RIGHTS = {
     "change_owner": permissions.can_change_owner,
     "invite": permissions.can_invite,
     "uninvite": permissions.can_remove_invitations,
+    "add_file": permissions.can_add_file,
+    "remove_file": permissions.can_remove_file,
 }
 
 
@@ -117,6 +126,8 @@ KINDS = {
     "change_owner": "ticket.owner_changed",
     "invite": "ticket.invited",
     "uninvite": "ticket.uninvited",
+    "add_file": "ticket.file_added",
+    "remove_file": "ticket.file_removed",
 }
 
 # Actions that need a text, and what is said when it is missing.
@@ -253,7 +264,9 @@ def _perform(ticket, action, *, actor, text="", scope=EntryScope.INVITED, change
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
-        _record(locked, actor, KINDS[action], old_status, sanitize_html(text), scope, applied.data, now)
+        locked.recorded_entry = _record(
+            locked, actor, KINDS[action], old_status, sanitize_html(text), scope, applied.data, now
+        )
     return locked
 
 
@@ -310,7 +323,9 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
         ticket.status, ticket.manager, ticket.taken_at = Status.IN_PROGRESS, manager, now
         ticket.save(update_fields=["status", "manager", "taken_at"])
         data["manager"] = manager.pk
-    _record(ticket, actor, "ticket.created", "", ticket.description, EntryScope.INVITED, data, now)
+    ticket.recorded_entry = _record(
+        ticket, actor, "ticket.created", "", ticket.description, EntryScope.INVITED, data, now
+    )
     return ticket
 
 
@@ -538,3 +553,35 @@ def uninvite(ticket, *, actor, user):
         change=change,
         right=lambda locked: permissions.can_uninvite(actor, locked, user),
     )
+
+
+def add_file(ticket, *, actor, text="", scope=EntryScope.INVITED):
+    """Ajouter un fichier: an entry, with no status change, to which the caller attaches the files
+    (``tickets.services.files``) in the same transaction."""
+    return _perform(ticket, "add_file", actor=actor, text=text, scope=scope)
+
+
+def remove_file(ticket, *, actor, attachment):
+    """Supprimer un fichier, by a manager: its row goes, and its file and thumbnail leave the disk once the
+    removal has committed; the entry keeps its name and takes its scope, so that no one learns more of it
+    than they could read before.
+
+    Raises ``WorkflowError`` when the file is no longer the ticket's (removed meanwhile), and as any action.
+    """
+
+    def check(locked):
+        if not Attachment.objects.filter(pk=attachment.pk, ticket=locked).exists():
+            raise WorkflowError(_("Ce fichier a déjà été supprimé."))
+
+    def change(locked):
+        # Locked: a worker saving the thumbnail meanwhile finishes first, and its file is deleted too.
+        removed = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        removed.delete()
+        delete_files_after_commit(removed)
+        return Change({}, {"name": removed.name, "size": removed.size, "content_type": removed.content_type})
+
+    # A public file of a ticket made private since is read by the same people as the default scope.
+    scope = attachment.scope
+    if scope == EntryScope.PUBLIC and ticket.scope != TicketScope.PUBLIC:
+        scope = EntryScope.INVITED
+    return _perform(ticket, "remove_file", actor=actor, scope=scope, check=check, change=change)

@@ -1,5 +1,6 @@
-// Assistance: depositing a ticket. Instant filtering of the category tree, and files added by
-// dropping them or pasting a screenshot. Without JavaScript the filter button and the file field work.
+// Assistance: depositing a ticket, and the files of the ticket page's actions. Instant filtering of the
+// category tree, and files added by dropping them or pasting a screenshot. Without JavaScript the filter
+// button and the file fields work.
 (function () {
   "use strict";
 
@@ -50,14 +51,19 @@
     return new File([file], "capture-" + stamp + "." + extension, { type: file.type });
   }
 
-  function setUpFiles() {
-    var form = document.querySelector("[data-deposit-form]");
-    if (!form || typeof DataTransfer === "undefined") {
+  // A form's files field ([data-files-form]: the deposit, an action of the ticket page): files chosen,
+  // dropped on it or pasted join the field's list, each with a button to take it off.
+  function setUpFiles(form) {
+    if (form.dataset.filesReady || typeof DataTransfer === "undefined") {
       return;
     }
     var input = form.querySelector("input[type=file][name=files]");
     var list = form.querySelector("[data-file-list]");
     var zone = form.querySelector("[data-drop-zone]");
+    if (!input || !list || !zone) {
+      return;
+    }
+    form.dataset.filesReady = "1";
 
     function render() {
       list.querySelectorAll("li[data-new-file]").forEach(function (item) { item.remove(); });
@@ -69,6 +75,8 @@
         remove.type = "button";
         remove.className = "link-button";
         remove.textContent = list.dataset.removeLabel || "Retirer";
+        // Several "Retirer" buttons: each says which file it takes off.
+        remove.setAttribute("aria-label", remove.textContent + " " + file.name);
         remove.addEventListener("click", function () {
           var kept = new DataTransfer();
           Array.prototype.forEach.call(input.files, function (other, position) {
@@ -78,6 +86,7 @@
           });
           input.files = kept.files;
           render();
+          input.focus();
         });
         item.appendChild(remove);
         list.appendChild(item);
@@ -106,19 +115,30 @@
         addFiles(event.dataTransfer.files);
       }
     });
-    document.addEventListener("paste", function (event) {
-      var files = event.clipboardData ? Array.prototype.filter.call(event.clipboardData.files, function (file) {
-        return file.type.indexOf("image/") === 0;
-      }) : [];
-      if (files.length && !event.target.closest("trix-editor")) {
-        event.preventDefault();
-        addFiles(files);
-      }
-    });
   }
+
+  function setUpAllFiles(root) {
+    (root || document).querySelectorAll("[data-files-form]").forEach(setUpFiles);
+  }
+
+  // A pasted screenshot goes to the page's files form (the editor hands its own pastes over: richtext.js).
+  document.addEventListener("paste", function (event) {
+    var form = document.querySelector("[data-files-form][data-files-ready]");
+    var files = event.clipboardData ? Array.prototype.filter.call(event.clipboardData.files, function (file) {
+      return file.type.indexOf("image/") === 0;
+    }) : [];
+    if (form && files.length && !event.target.closest("trix-editor")) {
+      event.preventDefault();
+      form.dispatchEvent(new CustomEvent("assistance:add-files", { detail: files }));
+    }
+  });
+  // Forms swapped in by htmx (an action refused, shown again) get theirs too.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    setUpAllFiles(event.target);
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpFilter();
-    setUpFiles();
+    setUpAllFiles(document);
   });
 })();

@@ -51,11 +51,12 @@ def test_deposit_with_a_pasted_screenshot(live_server, browser, guide, mail_in_p
     ticket = Ticket.objects.get()
     expect(page.get_by_role("heading", name=f"TICKET n°{ticket.pk} : Connexion apogee impossible")).to_be_visible()
     expect(page.locator(".status")).to_have_text("Libre")
-    expect(page.get_by_role("link", name=re.compile(r"capture-.*\.png"))).to_be_visible()
-    expect(page.locator("img.thumbnail")).to_be_visible()
+    # The file shows twice: in the creation's history entry and in the files list.
+    expect(page.get_by_role("link", name=re.compile(r"capture-.*\.png"))).to_have_count(2)
+    expect(page.locator("img.thumbnail").first).to_be_visible()
     # Loaded, not only laid out: the thumbnail's own URL answers with the drawn image.
     page.wait_for_function("() => document.querySelector('img.thumbnail').naturalWidth > 0")
-    assert page.locator("img.thumbnail").evaluate("image => image.naturalWidth") == 120
+    assert page.locator("img.thumbnail").first.evaluate("image => image.naturalWidth") == 120
     assert GUIDE_MESSAGE in ticket.description
     assert re.search(r"<strong>(&nbsp;|\s)?Merci\.</strong>", ticket.description)
     assert ticket.attachments.get().content_type == "image/png"

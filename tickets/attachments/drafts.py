@@ -1,8 +1,8 @@
-"""The files of a deposit kept between tries of its form.
+"""The files of a form kept between its tries: a deposit's, or an action's of the ticket page.
 
 A file accepted on a try whose form had an error is kept as a draft (in the uploads folder, listed in
-the person's session), so that nobody has to choose it again; drafts become the ticket's files when it
-is created, and the hourly cleanup deletes those of deposits left unfinished.
+the person's session under the form's key), so that nobody has to choose it again; drafts become the
+ticket's files when the form succeeds, and the hourly cleanup deletes those of forms left unfinished.
 """
 
 import secrets
@@ -47,14 +47,16 @@ class Draft:
 
 
 class DraftFiles:
-    """The drafts of one person, listed in ``session`` (any mapping kept between their requests)."""
+    """The drafts of one person's form, listed in ``session`` (any mapping kept between their requests)
+    under ``key``: each form has its own, so that sending one never drops the drafts of another."""
 
-    def __init__(self, session, user_id):
+    def __init__(self, session, user_id, *, key=SESSION_KEY):
         self.session = session
         self.user_id = user_id
+        self.key = key
 
     def _stored(self):
-        return self.session.get(SESSION_KEY, {})
+        return self.session.get(self.key, {})
 
     def kept(self, tokens):
         """The drafts the form still lists (their ``tokens``), in that order; unknown tokens are ignored and a
@@ -62,17 +64,18 @@ class DraftFiles:
         stored = self._stored()
         return [Draft(token=token, **stored[token]) for token in dict.fromkeys(tokens) if token in stored]
 
-    def update(self, tokens, uploads):
+    def update(self, tokens, uploads, *, ticket_files=(0, 0)):
         """What the form's files are after a post that lists the drafts ``tokens`` and sends ``uploads``.
 
-        Drafts of the session the form no longer lists were removed by the person: their files are deleted.
+        Drafts of the form the post no longer lists were removed by the person: their files are deleted.
         Listed drafts whose file is gone are dropped, each with a message asking to choose it again. Then
-        the uploads are added (see ``add``). Returns (drafts, error messages).
+        the uploads are added (see ``add``; ``ticket_files`` is the number and size of the files the ticket
+        already has). Returns (drafts, error messages).
         """
         kept, lost = self.still_stored(self.kept(tokens))
         listed = {draft.token for draft in kept}
         self.forget([Draft(token=token, **info) for token, info in self._stored().items() if token not in listed])
-        drafts, errors = self.add(uploads, kept)
+        drafts, errors = self.add(uploads, kept, ticket_files=ticket_files)
         return drafts, lost + errors
 
     def still_stored(self, drafts):
@@ -83,18 +86,20 @@ class DraftFiles:
         self.forget(lost)
         return stored, [message for draft in lost for message in draft.lost().messages]
 
-    def add(self, uploads, kept):
+    def add(self, uploads, kept, *, ticket_files=(0, 0)):
         """Checks each new upload; accepted ones become drafts after ``kept``. Returns (drafts, error messages).
 
         The space the person's drafts already take counts in full, whichever session or form lists them:
-        so nobody fills the disk by failing a deposit again and again, in one session or in many. Uploads
-        past ``settings.MAX_FILES_PER_TICKET`` files are refused without being read, so that what one
-        request costs to check stays bounded.
+        so nobody fills the disk by failing a form again and again, in one session or in many. So do the
+        ticket's own files (``ticket_files``: their number and size). Uploads past
+        ``settings.MAX_FILES_PER_TICKET`` files are refused without being read, so that what one request
+        costs to check stays bounded.
         """
+        ticket_count, ticket_size = ticket_files
         drafts, errors = list(kept), []
-        room = max(settings.MAX_FILES_PER_TICKET - len(drafts), 0)
+        room = max(settings.MAX_FILES_PER_TICKET - ticket_count - len(drafts), 0)
         uploads, extra = list(uploads[:room]), uploads[room:]
-        total = self._space_used()
+        total = self._space_used() + ticket_size
         stored = self._stored()
         for upload in uploads:
             try:
@@ -110,7 +115,7 @@ class DraftFiles:
             total += info.size
         if extra:
             errors.extend(too_many_files([upload.name for upload in extra]).messages)
-        self.session[SESSION_KEY] = stored
+        self._keep(stored)
         return drafts, errors
 
     @property
@@ -137,7 +142,12 @@ class DraftFiles:
         for draft in drafts:
             stored.pop(draft.token, None)
             default_storage.delete(draft.path)
-        self.session[SESSION_KEY] = stored
+        self._keep(stored)
+
+    def _keep(self, stored):
+        # A form that never had a draft writes nothing into the session: posting a comment adds no key.
+        if stored or self.key in self.session:
+            self.session[self.key] = stored
 
 
 def forget_abandoned_drafts(*, older_than):

@@ -50,6 +50,18 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
     return attachment
 
 
+def delete_files_after_commit(attachment):
+    """Deletes the file and the thumbnail of an attachment whose row the current transaction deletes, once
+    it commits: rolled back, the row still points to them. Raises nothing."""
+    fields = [field for field in (attachment.file, attachment.thumbnail) if field.name]
+
+    def delete():
+        for field in fields:
+            _delete_quietly(field)
+
+    transaction.on_commit(delete, robust=True)
+
+
 def delete_stored_files(attachment):
     """Deletes the files of an attachment whose row is not saved, or rolled back. Raises nothing."""
     for field in (attachment.file, attachment.thumbnail):
@@ -61,5 +73,5 @@ def _delete_quietly(field):
     try:
         field.storage.delete(field.name)
     except OSError:
-        # The error that made the upload fail matters more than a leftover file.
-        logger.exception("Could not delete %s after a failed upload", field.name)
+        # The error that made the upload fail, or the removal that committed, matters more than a leftover file.
+        logger.exception("Could not delete %s", field.name)

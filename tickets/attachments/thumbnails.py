@@ -17,14 +17,16 @@ from PIL import Image, ImageOps
 
 from tickets.attachments.checks import _PILLOW_FORMATS, HEAD_SIZE, IMAGE_TYPES, sniff_content_type
 from tickets.models import Attachment
+from tickets.models.attachments import THUMBNAIL_BOX
 
 logger = logging.getLogger(__name__)
 
-THUMBNAIL_SIZE = (200, 200)
+THUMBNAIL_SIZE = THUMBNAIL_BOX
 
 
 def make_thumbnail(file):
-    """Returns a PNG thumbnail (JPEG for a JPEG photo) of an image, at most 200×200, turned upright.
+    """Returns a PNG thumbnail (JPEG for a JPEG photo) of an image, at most 200×200, turned upright, named
+    "thumbnail-<width>x<height>.png" (or .jpg).
 
     Returns None when the file is not an accepted image, is larger than ``settings.MAX_IMAGE_PIXELS``
     or cannot be read: a file without a thumbnail is still a good attachment. Raises nothing. The thumbnail
@@ -57,11 +59,13 @@ def _encode_thumbnail(image, *, as_jpeg):
     image = image.convert("RGBA" if transparent else "RGB")
     image.thumbnail(THUMBNAIL_SIZE)
     output = io.BytesIO()
+    # The name carries the size, which the pages give the browser (width and height) without opening the file.
+    size = f"{image.width}x{image.height}"
     if as_jpeg:
         image.save(output, format="JPEG", quality=85, optimize=True)
-        return ContentFile(output.getvalue(), name="thumbnail.jpg")
+        return ContentFile(output.getvalue(), name=f"thumbnail-{size}.jpg")
     image.save(output, format="PNG", optimize=True)
-    return ContentFile(output.getvalue(), name="thumbnail.png")
+    return ContentFile(output.getvalue(), name=f"thumbnail-{size}.png")
 
 
 def add_thumbnail(attachment_id):
@@ -90,8 +94,9 @@ def _save_thumbnail(attachment_id, thumbnail):
         attachment = Attachment.objects.select_for_update().filter(pk=attachment_id).first()
         if attachment is None or attachment.thumbnail:
             return False
-        suffix = PurePath(thumbnail.name).suffix
-        attachment.thumbnail.save(f"{attachment.token}{suffix}", thumbnail, save=False)
+        name = PurePath(thumbnail.name)
+        size = name.stem.removeprefix("thumbnail")
+        attachment.thumbnail.save(f"{attachment.token}{size}{name.suffix}", thumbnail, save=False)
         try:
             attachment.save(update_fields=["thumbnail"])
         except BaseException:

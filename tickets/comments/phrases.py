@@ -41,6 +41,8 @@ SHORT = {
     "ticket.owner_changed": _("a changé le propriétaire."),
     "ticket.invited": _("a invité une personne."),
     "ticket.uninvited": _("a retiré une invitation."),
+    "ticket.file_added": _("a ajouté un fichier."),
+    "ticket.file_removed": _("a supprimé un fichier."),
 }
 # Kinds the first version of the workflow wrote, still in databases.
 OLDER_KINDS = {"ticket.take": "ticket.taken", "ticket.assign": "ticket.assigned", "ticket.free": "ticket.freed"}
@@ -313,6 +315,12 @@ def _uninvited(entry):
     return _("a retiré l'invitation de %(person)s."), {"person": person}
 
 
+def _file_removed(entry):
+    # The file is gone: its name is kept in the entry's data.
+    name = (entry.data or {}).get("name") if isinstance(entry.data, dict) else None
+    return (_("a supprimé le fichier « %(name)s »."), {"name": name}) if isinstance(name, str) and name else None
+
+
 SAYINGS = {
     "ticket.created": _created,
     "ticket.taken": _taken,
@@ -327,4 +335,5 @@ SAYINGS = {
     "ticket.owner_changed": _owner_changed,
     "ticket.invited": _invited,
     "ticket.uninvited": _uninvited,
+    "ticket.file_removed": _file_removed,
 }

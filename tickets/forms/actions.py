@@ -2,12 +2,15 @@
 
 Each row declares an action of ``tickets.workflow``: its name in the ACTIONS menu, the message after it
 is done, the fields its form asks for and the workflow function that does it. The form built from a row
-knows its ticket and the person acting; ``perform()`` calls that one function with what was typed and
-returns the updated ticket (``WorkflowError`` and ``StaleTicket`` pass through).
+knows its ticket and the person acting; ``perform()`` calls that one function with what was typed,
+attaches the files sent with it to its history entry (``tickets.services.files``) and returns the updated
+ticket (``WorkflowError`` and ``StaleTicket`` pass through). Every action that carries a text carries
+files too, kept as drafts between tries as the deposit's are (``tickets.attachments.drafts``).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from tickets import permissions, workflow
 from tickets.categories.tree import depositable_categories
 from tickets.comments.scopes import writable_scopes
-from tickets.forms.fields import CategoryChoiceField, LoginField, PersonChoiceField, RichTextarea
+from tickets.forms.fields import CategoryChoiceField, LoginField, MultipleFileField, PersonChoiceField, RichTextarea
+from tickets.forms.files import FormFiles
 from tickets.models import EntryScope, Invitation, Priority, TicketScope
 
 
@@ -26,7 +30,8 @@ class Field:
 
     ``build(form)`` returns the form field, or None when this person is not asked (``default(form)`` is
     then the value); ``argument`` is the workflow function's keyword when it is not ``name``; ``check(form,
-    value)`` raises ``ValidationError`` for a value the field alone cannot refuse.
+    value)`` raises ``ValidationError`` for a value the field alone cannot refuse. A field that
+    ``carries_files`` gives the workflow nothing: its files are attached to the action's entry.
     """
 
     name: str
@@ -34,6 +39,7 @@ class Field:
     argument: str | None = None
     check: Callable | None = None
     default: Callable | None = None
+    carries_files: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,32 +58,58 @@ class Action:
     text_field: str | None = "text"
     # The label as a given person sees it, when it depends on who they are.
     personal_label: Callable | None = None
+    # True when the action is nothing without a file ("Ajouter un fichier").
+    needs_files: bool = False
     # True when nothing needs to be typed: the ACTIONS menu posts it with one button.
     direct: bool = field(init=False)
 
     def __post_init__(self):
         object.__setattr__(self, "direct", self.fields == (OPTIONAL_TEXT,))
+        names = [declared.name for declared in self.fields]
+        if "text" in names and not any(declared.carries_files for declared in self.fields):
+            # What one writes may need a screenshot: every text comes with files, right below it.
+            at = names.index("text") + 1
+            object.__setattr__(self, "fields", (*self.fields[:at], FILES, *self.fields[at:]))
+
+    @property
+    def takes_files(self):
+        return any(declared.carries_files for declared in self.fields)
 
     def label_for(self, user, ticket):
         """The action's name as ``user`` sees it in the ACTIONS menu."""
         return self.personal_label(user, ticket) if self.personal_label else self.label
 
-    def __call__(self, data=None, *, ticket, user):
-        """The action's form for ``user`` on ``ticket``, bound to ``data`` when given."""
-        return ActionForm(data, action=self, ticket=ticket, user=user)
+    def __call__(self, data=None, files=None, *, ticket, user, session=None):
+        """The action's form for ``user`` on ``ticket``, bound to ``data`` and ``files`` when given; with
+        ``session``, the files it receives are kept as drafts between tries."""
+        return ActionForm(data, files, action=self, ticket=ticket, user=user, session=session)
 
 
 class ActionForm(forms.Form):
-    """The form of one ``Action``; its fields come from the action's row."""
+    """The form of one ``Action``; its fields come from the action's row.
 
-    def __init__(self, data=None, *, action, ticket, user):
-        super().__init__(data)
+    ``drafts`` are the files it holds (``tickets.attachments.drafts.Draft``): those it received, kept by
+    ``keep_files`` (which ``is_valid`` calls), given back when the form comes back, attached by ``perform``
+    (``tickets.forms.files``).
+    """
+
+    def __init__(self, data=None, files=None, *, action, ticket, user, session=None):
+        super().__init__(data, files)
         self.declaration, self.ticket, self.user = action, ticket, user
         self.action, self.success_message, self.text_field = action.name, action.success_message, action.text_field
         for declared in action.fields:
             built = declared.build(self)
             if built is not None:
                 self.fields[declared.name] = built
+        self.attached = None
+        if session is not None and action.takes_files:
+            self.attached = FormFiles(
+                session, user=user, ticket=ticket, action=action.name, required=action.needs_files
+            )
+
+    @property
+    def drafts(self):
+        return self.attached.drafts if self.attached else []
 
     def get_label(self):
         return self.declaration.label_for(self.user, self.ticket)
@@ -90,15 +122,44 @@ class ActionForm(forms.Form):
                     declared.check(self, data[declared.name])
                 except forms.ValidationError as error:
                     self.add_error(declared.name, error)
+        for message in self.keep_files():
+            self.add_error("files", message)
         return data
 
+    def keep_files(self):
+        """Keeps the files the bound form received as drafts (see ``FormFiles.keep``); returns the messages
+        of the files refused."""
+        if not (self.is_bound and self.attached):
+            return []
+        return self.attached.keep(self.data.getlist("drafts"), self.files.getlist("files"))
+
     def perform(self):
+        """Does the action and attaches the drafts to its entry, in one transaction; returns the ticket.
+
+        Raises ``WorkflowError`` and ``StaleTicket`` as the workflow does, and ``ValidationError`` when a
+        draft is gone or refused now (the ticket got files meanwhile): the form then says so on its files,
+        and gives back the drafts still stored.
+        """
         arguments = {}
         for declared in self.declaration.fields:
+            if declared.carries_files:
+                continue
             value = self.cleaned_data[declared.name] if declared.name in self.fields else declared.default(self)
             arguments[declared.argument or declared.name] = value
         perform = getattr(workflow, self.declaration.function or self.declaration.name)
-        return perform(self.ticket, actor=self.user, **arguments)
+        act = partial(perform, self.ticket, actor=self.user, **arguments)
+        if not self.attached:
+            return act()
+        try:
+            return self.attached.act(act)
+        except forms.ValidationError as error:
+            self.add_error("files", error)
+            raise
+
+    def forget_drafts(self):
+        """Takes the drafts off the person's list once they are the ticket's files."""
+        if self.attached:
+            self.attached.forget()
 
 
 # Fields the table uses.
@@ -111,6 +172,14 @@ def text(label, *, required=True, help_text=""):
 
 
 OPTIONAL_TEXT = text(_("Commentaire (facultatif)"), required=False)
+
+
+def files(label):
+    # Never required as a field, even when the action needs a file: drafts kept from an earlier try count.
+    return Field("files", lambda form: MultipleFileField(label=label, required=False), carries_files=True)
+
+
+FILES = files(_("Fichiers (facultatif)"))
 
 
 def ticket_property(name, make_field, message):
@@ -222,6 +291,13 @@ ACTIONS = [
         _("Ajouter commentaire"),
         _("Votre commentaire a été ajouté."),
         (text(_("Commentaire")), Field("scope", comment_scopes)),
+    ),
+    Action(
+        "add_file",
+        _("Ajouter un fichier"),
+        _("Votre ajout a été enregistré."),
+        (files(_("Fichiers")), OPTIONAL_TEXT, Field("scope", comment_scopes)),
+        needs_files=True,
     ),
     Action(
         "postpone",
@@ -343,6 +419,7 @@ MENU_ORDER = [
     "approve_closure",
     "refuse_closure",
     "comment",
+    "add_file",
     "request_info",
     "postpone",
     "recall",

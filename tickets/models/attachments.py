@@ -1,5 +1,7 @@
 """Files attached to a ticket or to one of its history entries."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from tickets.models.choices import EntryScope
 from tickets.models.comments import Event
 from tickets.models.tickets import Ticket
+
+# A thumbnail's stored name ends with its size: "thumbnails/<token>-200x113.png".
+_THUMBNAIL_SIZE = re.compile(r"-(\d{1,4})x(\d{1,4})\.\w+$")
+# The largest a thumbnail is drawn (tickets.attachments.thumbnails): the box of one whose size is not known.
+THUMBNAIL_BOX = (200, 200)
 
 
 def attachment_path(attachment, filename):
@@ -41,3 +48,12 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def thumbnail_size(self):
+        """The thumbnail's (width, height), read from its name; the box it fits in for one drawn before the
+        names carried it. None without a thumbnail."""
+        if not self.thumbnail:
+            return None
+        found = _THUMBNAIL_SIZE.search(self.thumbnail.name)
+        return (int(found[1]), int(found[2])) if found else THUMBNAIL_BOX

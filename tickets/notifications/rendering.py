@@ -48,6 +48,8 @@ EVENT_LABELS = {
     "ticket.owner_changed": gettext_lazy("Propriétaire modifié"),
     "ticket.invited": gettext_lazy("Nouvel invité"),
     "ticket.uninvited": gettext_lazy("Invitation retirée"),
+    "ticket.file_added": gettext_lazy("Nouveau fichier"),
+    "ticket.file_removed": gettext_lazy("Fichier supprimé"),
 }
 # The same in every language: a reply to a mail is matched to its ticket by this tag.
 SUBJECT_TAG = "[Assistance n°{number}]"

@@ -7,6 +7,7 @@ meanwhile by someone else is refused with what they typed given back.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -92,6 +93,7 @@ def _action_page(request, ticket, form, *, status=200, error=None, kept_text="")
         "form": form if status != 403 else None,
         "error": error,
         "kept_text": kept_text,
+        "drafts": form.drafts,
         "last_entry": last_entry_for(request.user, ticket),
     }
     response = render(request, "tickets/action_form.html", context, status=status)
@@ -113,7 +115,8 @@ def ticket_action(request, number, action):
     """One action of the ACTIONS menu: GET shows its form in front of the ticket, POST does it.
 
     Answers 404 for an unknown action or a ticket the user may not see, 403 (with the reason) for an action
-    the user may not do now, 400 for a form or workflow error and 409 when the ticket changed meanwhile.
+    the user may not do now, 400 for a form, file or workflow error and 409 when the ticket changed
+    meanwhile; a form that comes back holds the files it received, as drafts.
     """
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
@@ -128,11 +131,12 @@ def ticket_action(request, number, action):
         refusal = workflow.refusal(action, ticket, request.user)
         return _action_page(request, ticket, form, status=403 if refusal else 200, error=refusal)
 
-    form = form_class(request.POST, ticket=ticket, user=request.user)
+    form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, session=request.session)
     current_version = ticket.version
     shown_version = _posted_version(request)
     if shown_version != current_version:
         # Decided before the rights: the change made meanwhile may be what forbids the action now.
+        form.keep_files()
         stale = workflow.StaleTicket(text=_kept_text(form))
         return _action_page(request, ticket, form, status=409, error=stale.message, kept_text=stale.text)
     refusal = workflow.refusal(action, ticket, request.user)
@@ -144,9 +148,9 @@ def ticket_action(request, number, action):
     ticket.version = shown_version
     try:
         with transaction.atomic():
-            updated = form.perform()
             if link is not None:
-                use_link(link)  # once: a second use rolls the action back
+                use_link(link)  # once, and first: a second use at the same moment stores no file
+            updated = form.perform()
     except LinkRefused as refused:
         return _link_refused(request, refused)
     except workflow.StaleTicket as error:
@@ -154,6 +158,9 @@ def ticket_action(request, number, action):
         return _action_page(request, ticket, form, status=409, error=error.message, kept_text=_kept_text(form, error))
     except workflow.WorkflowError as error:
         return _action_page(request, ticket, form, status=400, error=error.message, kept_text=_kept_text(form, error))
+    except ValidationError:
+        return _action_page(request, ticket, form, status=400)  # a file: the form says which, on its files
+    form.forget_drafts()
     messages.success(request, form.success_message)
     return _after_action(request, updated)
 
