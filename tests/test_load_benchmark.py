@@ -129,7 +129,7 @@ def test_options_default_to_the_full_scenario(monkeypatch):
     monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
     arguments = benchmark.parse_arguments([])
 
-    assert (arguments.tickets, arguments.users, arguments.spawn_rate, arguments.duration) == (100_000, 200, 20, "5m")
+    assert (arguments.tickets, arguments.users, arguments.spawn_rate, arguments.duration) == (100_000, 200, 1, "5m")
     assert (arguments.seconds, arguments.max_requests, arguments.database) == (300, 60_000, "assistance_load")
 
 
