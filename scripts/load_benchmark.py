@@ -50,6 +50,7 @@ def parse_arguments(argv=None):
     parser.add_argument("--tickets", type=int, default=100_000, help="synthetic tickets to load (100000)")
     parser.add_argument("--users", type=int, default=200, help="simulated people (200)")
     parser.add_argument("--spawn-rate", type=float, default=1, help="people started per second (1)")
+    parser.add_argument("--threads", type=int, default=1, help="threads of each gunicorn worker (1: synchronous)")
     parser.add_argument("--duration", default="5m", help="how long locust runs: 30s, 5m, 1h… (5m)")
     parser.add_argument("--max-requests", type=int, help="stop the run after this many requests (users × seconds)")
     parser.add_argument("--database", default="assistance_load", help="database to create (assistance_load)")
@@ -62,8 +63,8 @@ def parse_arguments(argv=None):
     seconds = match and sum(int(part or 0) * unit for part, unit in zip(match.groups(), (3600, 60, 1), strict=True))
     if not seconds:
         parser.error("--duration takes a duration such as 30s, 5m or 1h30m.")
-    if arguments.users < 2 or arguments.spawn_rate <= 0 or arguments.tickets < 0:
-        parser.error("--users must be 2 or more, --spawn-rate above 0, --tickets 0 or more.")
+    if arguments.users < 2 or arguments.spawn_rate <= 0 or arguments.tickets < 0 or arguments.threads < 1:
+        parser.error("--users must be 2 or more, --spawn-rate above 0, --tickets 0 or more, --threads 1 or more.")
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", arguments.database):
         parser.error("--database takes a lower-case name of letters, digits and underscores.")
     for url in (arguments.redis_url, database_server()):
@@ -120,7 +121,8 @@ class Run:
         print()
         print(
             f"{arguments.users} people ({len(accounts['owners'])} owners, {len(accounts['managers'])} managers)"
-            f" for {arguments.duration}, {arguments.tickets} tickets, gunicorn 2 workers, 1 Celery worker"
+            f" for {arguments.duration}, {arguments.tickets} tickets, gunicorn 2 workers × {arguments.threads} threads,"
+            " 1 Celery worker"
         )
         failures = report.read_failures(self.folder / "locust_failures.csv")
         print(report.format_report(lines, total, mails, checks, failures))
@@ -226,6 +228,9 @@ class Run:
         worker_argv = ["-m", "celery", "-A", "helpdesk", "worker", "--loglevel", "WARNING", "--concurrency", "2"]
         worker = self.start("celery-worker", [python, *worker_argv, "--hostname", "load-benchmark@%h"], env)
         web_argv = ["-m", "gunicorn", "helpdesk.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{ports['web']}"]
+        if self.arguments.threads > 1:
+            # Threads let a worker serve another request while one waits on PostgreSQL.
+            web_argv += ["--worker-class", "gthread", "--threads", str(self.arguments.threads)]
         # No control socket: the benchmark needs none, and its default path is shared by every gunicorn of the user.
         web = self.start("gunicorn", [python, *web_argv, "--error-logfile", "-", "--no-control-socket"], env)
         site = f"http://127.0.0.1:{ports['web']}"
