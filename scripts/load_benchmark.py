@@ -50,7 +50,9 @@ def parse_arguments(argv=None):
     parser.add_argument("--tickets", type=int, default=100_000, help="synthetic tickets to load (100000)")
     parser.add_argument("--users", type=int, default=200, help="simulated people (200)")
     parser.add_argument("--spawn-rate", type=float, default=1, help="people started per second (1)")
-    parser.add_argument("--threads", type=int, default=1, help="threads of each gunicorn worker (1: synchronous)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads of each gunicorn worker, as README advises (4; 1: synchronous)"
+    )
     parser.add_argument("--duration", default="5m", help="how long locust runs: 30s, 5m, 1h… (5m)")
     parser.add_argument("--max-requests", type=int, help="stop the run after this many requests (users × seconds)")
     parser.add_argument("--database", default="assistance_load", help="database to create (assistance_load)")
