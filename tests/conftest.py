@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.services import mark_email_verified
 from tests.factories import GUIDE_PEOPLE, GUIDE_SERVICES, PRIVILEGES, guide_email
-from tickets.models import Category, Membership, Monitoring, Service
+from tickets.models import Category, FaqEntry, Membership, Monitoring, Service
 
 _numbers = itertools.count(1)
 
@@ -65,6 +65,19 @@ def make_category(db):
     def make(service, *, parent=None, code="", label=None, **fields):
         values = {"service": service, "code": code, "label": label or f"Catégorie {next(_numbers)}", **fields}
         return Category.objects.add_child(parent, values) if parent else Category.objects.add_root(values)
+
+    return make
+
+
+@pytest.fixture
+def make_faq_entry(db):
+    """``make(service, title=…, parent=…, **fields)``: an entry of ``service``'s FAQ (None: the general one),
+    under ``parent`` when given, last among its siblings."""
+
+    def make(service=None, *, parent=None, title=None, **fields):
+        values = {"service": parent.service if parent else service, "title": title or f"Question {next(_numbers)} ?"}
+        values.update(fields)
+        return FaqEntry.objects.add_child(parent, values) if parent else FaqEntry.objects.add_root(values)
 
     return make
 

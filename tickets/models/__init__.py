@@ -1,5 +1,5 @@
 """The ticket domain's data, one module per part: services and their managers, categories, tickets and
-the people linked to them, history entries (comments), attachments, and mail.
+the people linked to them, history entries (comments), attachments, mail, and the FAQ.
 
 Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
 """
@@ -17,6 +17,7 @@ from tickets.models.choices import (
     TicketScope,
 )
 from tickets.models.comments import Event
+from tickets.models.faq import SCOPE_RANK, FaqChange, FaqChangeKind, FaqEntry, FaqFile, FaqScope, FaqVote
 from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
 from tickets.models.services import Membership, Service
@@ -25,12 +26,19 @@ from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, Ticke
 __all__ = [
     "FINAL_STATUSES",
     "OPEN_STATUSES",
+    "SCOPE_RANK",
     "ActionLink",
     "Attachment",
     "Bookmark",
     "Category",
     "EntryScope",
     "Event",
+    "FaqChange",
+    "FaqChangeKind",
+    "FaqEntry",
+    "FaqFile",
+    "FaqScope",
+    "FaqVote",
     "Follower",
     "IncomingMail",
     "IncomingStatus",

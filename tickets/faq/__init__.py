@@ -1,0 +1,1 @@
+"""Questions fréquentes: who reads which entry (``access``), reading (``selectors``), editing (``editing``)."""

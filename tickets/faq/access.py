@@ -1,0 +1,101 @@
+"""Who may read and who may manage each FAQ entry.
+
+A reader's level depends on the FAQ: 0 for a visitor, 1 for anyone logged in, 2 for a manager of the
+entry's service (any manager for the general FAQ) and for admins. An entry is read when its scope and the
+scope of every one of its ancestors are within that level, none of them is hidden (hidden entries are
+read by those who manage the FAQ only), and its service is enabled. ``readable_faq_entries`` is the same
+rule as one queryset, and always agrees with ``can_read_faq_entry``.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Substr
+
+from tickets.models import SCOPE_RANK, FaqEntry, FaqScope
+from tickets.permissions import is_manager, memberships_of
+
+VISITOR, USER, MANAGER = 0, 1, 2
+
+
+def faq_level(user, service_id):
+    """How far the user reads in the FAQ of ``service_id`` (None: the general FAQ)."""
+    if not user.is_authenticated:
+        return VISITOR
+    if user.is_superuser:
+        return MANAGER
+    if service_id is None:
+        return MANAGER if is_manager(user) else USER
+    return MANAGER if service_id in memberships_of(user) else USER
+
+
+def can_manage_faq(user, service_id):
+    """Admins manage every FAQ; a service's managers with the "gérer la FAQ" privilege manage theirs."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    found = memberships_of(user).get(service_id) if service_id is not None else None
+    return found is not None and found.can_manage_faq
+
+
+def managed_faq_service_ids(user):
+    """The ids of the services whose FAQ the user manages (admins: see ``can_manage_faq``)."""
+    return {service_id for service_id, found in memberships_of(user).items() if found.can_manage_faq}
+
+
+def _entry_allowed(entry, user):
+    """The entry on its own, without its ancestors."""
+    if entry.service_id is not None and not user.is_superuser and not entry.service.enabled:
+        return False
+    if entry.hidden and not can_manage_faq(user, entry.service_id):
+        return False
+    return SCOPE_RANK[entry.scope] <= faq_level(user, entry.service_id)
+
+
+def can_read_faq_entry(user, entry, ancestors=None):
+    """Whether the user may read ``entry``; ``ancestors`` are its ancestors when already fetched."""
+    if ancestors is None:
+        ancestors = FaqEntry.objects.get_ancestors(entry).select_related("service")
+    return all(_entry_allowed(node, user) for node in [*ancestors, entry])
+
+
+def _scopes_up_to(level):
+    return [scope for scope, rank in SCOPE_RANK.items() if rank <= level]
+
+
+def _allowed_q(user):
+    """The entries allowed on their own, as a condition (``_entry_allowed`` for every entry at once)."""
+    if user.is_superuser:
+        return Q()
+    visitor_or_user = VISITOR if not user.is_authenticated else USER
+    managed = list(memberships_of(user))
+    scope = Q(scope__in=_scopes_up_to(visitor_or_user))
+    if managed:
+        scope |= Q(service_id__in=managed)
+    if is_manager(user):
+        scope |= Q(service__isnull=True)
+    visible = ~Q(hidden=True) | Q(service_id__in=list(managed_faq_service_ids(user)))
+    enabled = Q(service__isnull=True) | Q(service__enabled=True)
+    return scope & visible & enabled
+
+
+def readable_faq_entries(user):
+    """The entries ``can_read_faq_entry`` lets the user read, as one queryset."""
+    allowed = _allowed_q(user)
+    if not allowed:
+        return FaqEntry.objects.all()
+    # An ancestor's path is the start of the entry's path, ``steplen`` characters per level.
+    refused_ancestor = FaqEntry.objects.filter(
+        ~allowed,
+        depth__lt=OuterRef("depth"),
+        path=Substr(OuterRef("path"), 1, F("depth") * FaqEntry.steplen),
+    )
+    return FaqEntry.objects.filter(allowed).filter(~Exists(refused_ancestor))
+
+
+def restricted_for_visitor(entry, ancestors):
+    """Whether a visitor who cannot read ``entry`` should be asked to log in rather than told "not found":
+    it is restricted to people logged in or to managers, and nothing on its way is hidden or disabled."""
+    nodes = [*ancestors, entry]
+    if any(node.hidden for node in nodes) or (entry.service_id is not None and not entry.service.enabled):
+        return False
+    return any(node.scope != FaqScope.EVERYONE for node in nodes)
