@@ -15,7 +15,7 @@ def menu_labels(client):
 
 
 def test_visitor_sees_the_public_entries_only(client):
-    assert menu_labels(client) == ["Accueil", "Aide"]
+    assert menu_labels(client) == ["Accueil", "Questions fréquentes", "Aide"]
 
 
 def test_user_sees_the_user_menu_and_greeting(client, user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import bookmarks, dashboard, deposit, files, links, pages, preferences, ticket
+from tickets.views import bookmarks, dashboard, deposit, faq, files, links, pages, preferences, ticket
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -17,5 +17,6 @@ urlpatterns = [
     *bookmarks.urlpatterns,
     *deposit.urlpatterns,
     *links.urlpatterns,
+    *faq.urlpatterns,
     *preferences.urlpatterns,
 ]
