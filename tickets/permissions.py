@@ -30,6 +30,24 @@ def is_manager(user):
     return user.is_authenticated and (user.is_superuser or bool(memberships_of(user)))
 
 
+def has_service_privilege(user, service_id, name):
+    """Whether the user holds the privilege ``can_<name>`` in the service ``service_id``; admins hold all.
+
+    The administration pages check it on the server for every change, whatever the form posted."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    found = memberships_of(user).get(service_id)
+    return found is not None and getattr(found, f"can_{name}")
+
+
+def services_with_privilege(user, name):
+    """The ids of the enabled services where the user holds ``can_<name>`` (every one of them, for admins:
+    the caller lists all services then)."""
+    return {service_id for service_id, found in memberships_of(user).items() if getattr(found, f"can_{name}")}
+
+
 def membership(user, ticket):
     return memberships_of(user).get(ticket.service_id)
 

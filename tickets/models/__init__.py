@@ -1,9 +1,11 @@
 """The ticket domain's data, one module per part: services and their managers, categories, tickets and
-the people linked to them, history entries (comments), attachments, mail, and the FAQ.
+the people linked to them, history entries (comments), attachments, mail, the FAQ, and what managers set
+up for their service (visibility rules, saved responses, the audit log of administration changes).
 
 Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
 """
 
+from tickets.models.administration import AdminChange, RuleEffect, RuleTest, SavedResponse, VisibilityRule
 from tickets.models.attachments import Attachment, attachment_path
 from tickets.models.categories import Category
 from tickets.models.choices import (
@@ -20,7 +22,7 @@ from tickets.models.comments import Event
 from tickets.models.faq import SCOPE_RANK, FaqChange, FaqChangeKind, FaqEntry, FaqFile, FaqScope, FaqVote
 from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
-from tickets.models.services import Membership, Service
+from tickets.models.services import AssignmentMode, Membership, Service
 from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "OPEN_STATUSES",
     "SCOPE_RANK",
     "ActionLink",
+    "AdminChange",
+    "AssignmentMode",
     "Attachment",
     "Bookmark",
     "Category",
@@ -50,11 +54,15 @@ __all__ = [
     "Origin",
     "OutgoingMail",
     "Priority",
+    "RuleEffect",
+    "RuleTest",
+    "SavedResponse",
     "Service",
     "Status",
     "Ticket",
     "TicketScope",
     "TicketUserLink",
     "View",
+    "VisibilityRule",
     "attachment_path",
 ]

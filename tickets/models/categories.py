@@ -1,5 +1,6 @@
 """Categories: the tree of each service; the category chosen decides which service handles a ticket."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -31,7 +32,19 @@ class Category(MP_Node):
     redirect_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("redirection")
     )
-    enabled = models.BooleanField(_("active"), default=True)
+    enabled = models.BooleanField(
+        _("active"), default=True, help_text=_("Une catégorie désactivée ne reçoit plus de ticket et garde les siens.")
+    )
+    hidden = models.BooleanField(
+        _("masquée"), default=False, help_text=_("Absente de la liste du dépôt ; son lien direct reste valable.")
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="first_categories",
+        verbose_name=_("gestionnaires de la catégorie"),
+        help_text=_("Ils reçoivent ses tickets en premier quand le service affecte automatiquement."),
+    )
     accepts_tickets = models.BooleanField(_("un ticket peut être déposé ici"), default=True)
 
     node_order_by = None

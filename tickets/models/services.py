@@ -6,13 +6,23 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models.choices import Monitoring, TicketScope
+from tickets.models.choices import Monitoring, Priority, TicketScope
+
+
+class AssignmentMode(models.TextChoices):
+    """How a new ticket finds its manager when the service assigns automatically."""
+
+    LEAST_LOADED = "least_loaded", _("Le gestionnaire disponible le moins chargé")
+    CATEGORY = "category", _("Les gestionnaires de la catégorie d'abord")
 
 
 class Service(models.Model):
     """A department that handles tickets: "Pôle applications de scolarité"."""
 
     label = models.CharField(_("libellé"), max_length=200, unique=True)
+    short_label = models.CharField(
+        _("libellé court"), max_length=60, blank=True, help_text=_("Affiché dans les listes ; vide : le libellé.")
+    )
     email = models.EmailField(_("adresse électronique"), blank=True)
     default_scope = models.CharField(
         _("visibilité par défaut des tickets"), max_length=16, choices=TicketScope, default=TicketScope.PRIVATE
@@ -24,6 +34,20 @@ class Service(models.Model):
         _("affectation automatique"),
         default=False,
         help_text=_("Un nouveau ticket est confié à un gestionnaire disponible du service."),
+    )
+    assignment_mode = models.CharField(
+        _("mode d'affectation automatique"),
+        max_length=16,
+        choices=AssignmentMode,
+        default=AssignmentMode.LEAST_LOADED,
+    )
+    default_priority = models.PositiveSmallIntegerField(
+        _("priorité par défaut"), choices=Priority, default=Priority.NORMAL
+    )
+    visible_by_default = models.BooleanField(
+        _("visible quand aucune règle ne s'applique"),
+        default=True,
+        help_text=_("Les règles de visibilité sont lues dans l'ordre ; la première qui s'applique décide."),
     )
     enabled = models.BooleanField(_("actif"), default=True)
     mail_in_address = models.EmailField(
