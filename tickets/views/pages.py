@@ -42,7 +42,9 @@ def services(request):
         Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("user__last_name")),
         Prefetch("categories", queryset=Category.objects.order_by("path")),
     )
-    context = {"services": queryset, "category_services": services_with_privilege(request.user, "manage_categories")}
+    # Admins manage every service's categories; a manager's memberships are already read (manager_required).
+    managed = set() if request.user.is_superuser else services_with_privilege(request.user, "manage_categories")
+    context = {"services": queryset, "category_services": managed}
     return render(request, "tickets/services.html", context)
 
 
