@@ -154,6 +154,9 @@ def test_a_form_with_errors_keeps_what_was_typed(client, team):
     assert "Aide tapée" in response.text and "02_Keep" in response.text
     assert "Ce champ est obligatoire." in response.text or "Le libellé est obligatoire." in response.text
     assert not AdminChange.objects.exists() and Category.objects.count() == 4
+    # A NUL character, which PostgreSQL cannot store, is refused like any bad value.
+    response = client.post(category_url("category_edit", team["categories"]["home"]), form_data(label="A\x00B"))
+    assert response.status_code == 400 and not AdminChange.objects.exists()
 
 
 def test_editing_writes_one_line_with_the_changed_fields(client, team, make_faq_entry):
@@ -272,7 +275,7 @@ def test_a_privilege_withdrawn_is_checked_at_the_post(client, team):
     assert response.status_code == 404 and not AdminChange.objects.exists()
 
 
-@pytest.mark.parametrize("payload", PAYLOADS[:12])
+@pytest.mark.parametrize("payload", [payload for payload in PAYLOADS if "\x00" not in payload][:12])
 def test_labels_and_help_never_run_script_on_the_pages(client, team, payload):
     home = team["categories"]["home"]
     Category.objects.filter(pk=home.pk).update(label=payload, code=payload[:50], help_text=payload, short_label=payload)
