@@ -66,6 +66,7 @@ class CategoryForm(forms.ModelForm):
             self.fields["faq_entries"].initial = [entry.pk for entry in self.instance.faq_entries.all()]
         self.fields["redirect_to"].queryset = redirections
         self.fields["redirect_to"].label_from_instance = lambda category: category.title
+        self.fields["redirect_to"].empty_label = _("Aucune redirection")
         self.fields["default_scope"].choices = [("", _("Celle du service")), *self.fields["default_scope"].choices[1:]]
 
     def posted_foreign_object(self):
