@@ -34,9 +34,24 @@ def depositable_categories():
     return visible_categories().filter(accepts_tickets=True).select_related("service")
 
 
+def without_hidden_branches(categories):
+    """The categories (in tree order) that are neither hidden nor under a hidden one."""
+    kept, hidden_branch = [], None
+    for category in categories:
+        # In tree order a branch is contiguous: only the last hidden category's path needs comparing.
+        if hidden_branch is not None and category.path.startswith(hidden_branch):
+            continue
+        if category.hidden:
+            hidden_branch = category.path
+            continue
+        kept.append(category)
+    return kept
+
+
 def category_tree(query=""):
-    """The roots of the visible tree; with ``query``, only the categories matching it and their ancestors."""
-    categories = list(visible_categories())
+    """The roots of the visible tree; with ``query``, only the categories matching it and their ancestors.
+    A hidden category and its branch are left out: only its direct link leads to it."""
+    categories = without_hidden_branches(visible_categories())
     by_path = {category.path: category for category in categories}
     wanted = None
     if query:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from tickets.models import Category, Membership, Service
-from tickets.permissions import is_manager
+from tickets.permissions import is_manager, services_with_privilege
 
 LOOKUP_LIMIT = 50
 
@@ -42,7 +42,10 @@ def services(request):
         Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("user__last_name")),
         Prefetch("categories", queryset=Category.objects.order_by("path")),
     )
-    return render(request, "tickets/services.html", {"services": queryset})
+    # Admins manage every service's categories; a manager's memberships are already read (manager_required).
+    managed = set() if request.user.is_superuser else services_with_privilege(request.user, "manage_categories")
+    context = {"services": queryset, "category_services": managed}
+    return render(request, "tickets/services.html", context)
 
 
 @manager_required
