@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import bookmarks, dashboard, deposit, faq, files, links, pages, preferences, ticket
+from tickets.views import bookmarks, dashboard, deposit, faq, faq_editing, files, links, pages, preferences, ticket
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -18,5 +18,6 @@ urlpatterns = [
     *deposit.urlpatterns,
     *links.urlpatterns,
     *faq.urlpatterns,
+    *faq_editing.urlpatterns,
     *preferences.urlpatterns,
 ]
