@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.factories import ticket_in
@@ -103,6 +104,23 @@ def test_the_entry_page_offers_the_tools_to_its_managers_only(client, faq):
     assert reverse("faq_hide", args=[faq["expired"].pk]) in page
     client.force_login(faq["people"]["no_faq"])
     assert reverse("faq_edit", args=[faq["expired"].pk]) not in client.get(url).text
+
+
+def test_the_faq_tools_show_to_the_faqs_managers_only(rf, faq):
+    request = rf.get("/faq/")
+    service = faq["service"]
+    for role, service_shown, general_shown in [
+        ("in_charge", True, False),
+        ("admin", True, True),
+        ("no_faq", False, False),
+        ("owner", False, False),
+    ]:
+        request.user = faq["people"][role]
+        for faq_service, shown in [(service, service_shown), (None, general_shown)]:
+            tools = render_to_string("tickets/faq/_faq_tools.html", {"service": faq_service}, request=request)
+            query = f"?service={service.pk}" if faq_service else ""
+            assert (f'href="{reverse("faq_create")}{query}"' in tools) is shown, (role, faq_service)
+            assert (f'href="{reverse("faq_changes")}{query}"' in tools) is shown, (role, faq_service)
 
 
 def test_edit_saves_and_goes_back_to_the_entry_with_its_history(client, faq, world):
