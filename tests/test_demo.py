@@ -75,3 +75,32 @@ def test_synthetic_tickets_have_consistent_histories(settings):
         kinds.update(e.kind for e in events)
     assert {"ticket.taken", "ticket.closure_approved", "ticket.closure_refused"} <= kinds
     assert Event.objects.count() > 300
+
+
+def test_demo_data_has_a_faq_for_scolarite_and_a_general_one(settings):
+    from tickets.faq.access import can_read_faq_entry
+    from tickets.models import FaqChange, FaqEntry, FaqScope
+
+    settings.DEBUG = True
+    call_command("demo_data")
+    call_command("demo_data")  # written once, whatever the number of runs
+    scolarite = Service.objects.get(label="DN – Applications de scolarité")
+    titles = list(FaqEntry.objects.filter(service=scolarite).order_by("path").values_list("title", flat=True))
+    assert titles[:2] == ["Apogée", "Mon mot de passe Apogée a expiré : que faire ?"]
+    assert {"Apogée affiche « Accès refusé » à la connexion", "SNW (Scolarité Nationale Web)"} <= set(titles)
+    expired = FaqEntry.objects.get(title="Mon mot de passe Apogée a expiré : que faire ?")
+    assert FaqEntry.objects.get_parent(expired).title == "Apogée"
+    assert "<strong>" in expired.answer and "<ol>" in expired.answer
+    assert list(expired.categories.values_list("code", flat=True)) == ["02_App_Gestion"]
+    snw = FaqEntry.objects.get(title="Accès refusé à SNW")
+    assert FaqEntry.objects.get_parent(snw).title == "SNW (Scolarité Nationale Web)"
+    internal = FaqEntry.objects.get(title="Procédure interne : réinitialiser un compte Apogée")
+    assert internal.scope == FaqScope.MANAGERS
+    assert FaqEntry.objects.filter(service=scolarite, hidden=True).count() == 1
+    general = FaqEntry.objects.filter(service=None).order_by("path").values_list("title", flat=True)
+    assert list(general) == ["Comment déposer un ticket ?", "Qui peut voir mon ticket ?"]
+    User = get_user_model()
+    seclier, gest_scol = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
+    assert can_read_faq_entry(seclier, expired) and not can_read_faq_entry(seclier, internal)
+    assert can_read_faq_entry(gest_scol, internal)
+    assert FaqChange.objects.filter(kind="created").count() == FaqEntry.objects.count()

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from tickets.views import bookmarks, categories, dashboard, deposit, faq, files, links, pages, preferences, ticket
+from tickets.views import (
+    bookmarks,
+    categories,
+    dashboard,
+    deposit,
+    faq,
+    faq_editing,
+    files,
+    links,
+    pages,
+    preferences,
+    ticket,
+)
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -18,6 +30,7 @@ urlpatterns = [
     *deposit.urlpatterns,
     *links.urlpatterns,
     *faq.urlpatterns,
+    *faq_editing.urlpatterns,
     *preferences.urlpatterns,
     *categories.urlpatterns,
 ]

@@ -1,4 +1,4 @@
-"""Demo data: the guide's institution, services, categories and people.
+"""Demo data: the guide's institution, services, categories and people, and a few FAQ entries.
 
 Loaded by ``manage.py demo_data``. Running it again updates what exists and creates what is missing.
 """
@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.services import mark_email_verified
+from tickets.demo.faq import load_demo_faq
 from tickets.models import Category, Membership, Service
 
 DEMO_PASSWORD = "demo"
@@ -164,6 +165,7 @@ def load_demo_data():
             parent = ensure_category(service, None, code, category_label, short_label)
             for child_code, child_label, child_short in children:
                 ensure_category(service, parent, child_code, child_label, child_short)
+    load_demo_faq(users)
     return PEOPLE
 
 

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from tickets import permissions, workflow
 from tickets.comments.history import last_entry_for
+from tickets.faq.access import can_manage_faq
 from tickets.forms.actions import ACTION_FORMS, MENU_ORDER
+from tickets.models import Status
 from tickets.notifications.links import LinkRefused, check_recipient, read_link, use_link
 from tickets.selectors import get_ticket_for, ticket_page
 from tickets.services import personal
@@ -35,12 +37,18 @@ def menu_actions(user, ticket):
     return entries
 
 
+def may_make_faq_entry(user, ticket):
+    """Whether the ACTIONS menu offers "Créer une entrée de FAQ": a closure approved, a FAQ manager."""
+    return ticket.status == Status.APPROVED and can_manage_faq(user, ticket.service_id)
+
+
 @login_required
 def ticket_detail(request, number):
     """The ticket page: title, ACTIONS, status, category, owner, manager, history, files, invitees, follows."""
     context = ticket_page(request.user, number)
     personal.record_view(request.user, context["ticket"])
     context["actions"] = menu_actions(request.user, context["ticket"])
+    context["may_make_faq_entry"] = may_make_faq_entry(request.user, context["ticket"])
     return render(request, "tickets/ticket.html", context)
 
 
