@@ -1,6 +1,17 @@
 from django.urls import path
 
-from tickets.views import bookmarks, dashboard, deposit, faq, files, links, pages, preferences, ticket
+from tickets.views import (
+    bookmarks,
+    dashboard,
+    deposit,
+    faq,
+    files,
+    links,
+    pages,
+    preferences,
+    responses,
+    ticket,
+)
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -19,4 +30,5 @@ urlpatterns = [
     *links.urlpatterns,
     *faq.urlpatterns,
     *preferences.urlpatterns,
+    *responses.urlpatterns,
 ]

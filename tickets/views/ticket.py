@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tickets import permissions, workflow
+from tickets.administration.responses import responses_for_ticket
 from tickets.comments.history import last_entry_for
 from tickets.forms.actions import ACTION_FORMS, MENU_ORDER
 from tickets.notifications.links import LinkRefused, check_recipient, read_link, use_link
@@ -84,8 +85,16 @@ def _link_refused(request, refused):
     return render(request, "tickets/link_refused.html", {"reason": refused.reason}, status=410)
 
 
+def _saved_responses(request, ticket, form, status):
+    """The saved responses to insert into the form's rich text: for a manager, when a form with one is shown."""
+    if status == 403 or not form.text_field or form.text_field not in form.fields:
+        return []
+    return responses_for_ticket(request.user, ticket)
+
+
 def _action_page(request, ticket, form, *, status=200, error=None, kept_text=""):
     context = {
+        "saved_responses": _saved_responses(request, ticket, form, status),
         "link_token": request.POST.get("lien") or request.GET.get("lien") or "",
         "ticket": ticket,
         "action": form.action,
@@ -131,6 +140,8 @@ def ticket_action(request, number, action):
         refusal = workflow.refusal(action, ticket, request.user)
         return _action_page(request, ticket, form, status=403 if refusal else 200, error=refusal)
 
+    if "inserer_reponse" in request.POST:
+        return _insert_response(request, ticket, form_class)
     form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, session=request.session)
     current_version = ticket.version
     shown_version = _posted_version(request)
@@ -163,6 +174,34 @@ def ticket_action(request, number, action):
     form.forget_drafts()
     messages.success(request, form.success_message)
     return _after_action(request, updated)
+
+
+def _insert_response(request, ticket, form_class):
+    """Without JavaScript, "Insérer": the form again with what was typed and the chosen saved response (its
+    placeholders filled) after the text, its files kept as drafts; nothing is done to the ticket."""
+    form = form_class(ticket=ticket, user=request.user, session=request.session)
+    refusal = workflow.refusal(form.action, ticket, request.user)
+    if refusal:
+        return _action_page(request, ticket, form, status=403, error=refusal, kept_text=_kept_text_of(request, form))
+    shown_version = _posted_version(request)
+    if shown_version is not None:
+        ticket.version = shown_version  # the form keeps the version the person saw: a change meanwhile is caught
+    form.initial = {name: request.POST.get(name) for name in form.fields if name in request.POST and name != "files"}
+    refused = []
+    if form.attached:
+        refused = form.attached.keep(request.POST.getlist("drafts"), request.FILES.getlist("files"))
+    chosen = request.POST.get("reponse", "")
+    found = [response for response in responses_for_ticket(request.user, ticket) if str(response.pk) == chosen]
+    if found and form.text_field in form.fields:
+        form.initial[form.text_field] = (form.initial.get(form.text_field) or "") + found[0].filled
+    error = " ".join(str(message) for message in refused) or None
+    if not found:
+        error = _("Choisissez une réponse enregistrée.")
+    return _action_page(request, ticket, form, status=200 if found else 400, error=error)
+
+
+def _kept_text_of(request, form):
+    return request.POST.get(form.text_field, "") if form.text_field else ""
 
 
 # The personal links of the ticket page: what sets them, and what is said when set (on) and unset (off).
