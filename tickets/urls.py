@@ -6,6 +6,7 @@ from tickets.views import (
     deposit,
     faq,
     files,
+    journal,
     links,
     pages,
     preferences,
@@ -31,4 +32,5 @@ urlpatterns = [
     *faq.urlpatterns,
     *preferences.urlpatterns,
     *responses.urlpatterns,
+    *journal.urlpatterns,
 ]
