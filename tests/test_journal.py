@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ticket_in
+from tests.xss_payloads import PAYLOADS, assert_no_script
 from tickets.administration import journal as feed
 from tickets.administration.audit import record_admin_change
 from tickets.comments.scopes import can_see_entry
-from tickets.models import AdminChange, EntryScope, Event, Status, Ticket
+from tickets.models import AdminChange, EntryScope, Event, SavedResponse, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +348,25 @@ def test_a_moved_ticket_s_entries_follow_it(client, world, activity):
     assert activity["paie"].pk in shown(client)
     client.force_login(world["people"]["other_manager"])
     assert shown(client) == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_typed_text_shows_inert_in_both_sections(client, world, payload):
+    text = payload.replace("\x00", "")  # PostgreSQL refuses NUL in text
+    people = world["people"]
+    people["in_charge"].display_name = text[:150]
+    people["in_charge"].save()
+    world["service"].label = text[:200]
+    world["service"].save()
+    ticket = ticket_in(world, Status.IN_PROGRESS)
+    Ticket.objects.filter(pk=ticket.pk).update(subject=text[:200])
+    Event.objects.create(ticket=ticket, actor=people["in_charge"], kind="ticket.commented", new_status=ticket.status)
+    record_admin_change(actor=people["in_charge"], service=world["service"], kind="response.updated",
+                        target=text, details={text[:40]: [text, text]})  # fmt: skip
+    SavedResponse.objects.create(label=text[:200], text=text, service=world["service"])
+    client.force_login(people["in_charge"])
+    for url in (JOURNAL, JOURNAL + "?vue=administration", reverse("saved_responses")):
+        response = client.get(url)
+        assert response.status_code == 200
+        main = response.text[response.text.index("<main") : response.text.index("</main>")]
+        assert_no_script(main, allow_static_scripts=True, allow_local_forms=True)

@@ -91,7 +91,8 @@
 
     group.appendChild(toggle);
     group.appendChild(list);
-    row.appendChild(group);
+    // Beside the row of buttons, not in it: the row scrolls sideways and would clip the list.
+    toolbar.appendChild(group);
     source.hidden = true;
   }
 

@@ -24,9 +24,8 @@ class SavedResponseForm(forms.Form):
     def __init__(self, data=None, *, user, adding=True, **kwargs):
         super().__init__(data, **kwargs)
         if adding:
-            self.fields["kind"] = forms.ChoiceField(
-                label=_("Réponse"), choices=[(value, kind_label(value, service)) for value, service in kinds_for(user)]
-            )
+            choices = [(value, kind_label(value, service)) for value, service in kinds_for(user)]
+            self.fields["kind"] = forms.ChoiceField(label=_("Type de réponse"), choices=choices)
             self.order_fields(["kind", "label", "text"])
 
     def clean_text(self):
