@@ -93,4 +93,17 @@ def test_a_saved_response_added_then_inserted_into_a_comment(live_server, browse
     page.get_by_role("button", name="Saved responses").click()
     expect(page.get_by_role("button", name="Correctif appliqué")).to_be_focused()
     assert_accessible(page)
+    page.keyboard.press("Escape")  # closes the menu, back on its button
+    expect(page.get_by_role("button", name="Saved responses")).to_be_focused()
+    expect(page.get_by_role("button", name="Correctif appliqué")).to_be_hidden()
+
+    saved = SavedResponse.objects.get(label="Correctif appliqué")
+    page.goto(f"{live_server.url}/reponses/{saved.pk}/modifier/")
+    expect(page.get_by_role("heading", name="Edit a saved response")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/reponses/{saved.pk}/supprimer/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("The response “Correctif appliqué” has been deleted.")).to_be_visible()
+    assert not SavedResponse.objects.filter(pk=saved.pk).exists()
     context.close()
