@@ -2,17 +2,20 @@
 action's text with the ticket's values filled in, with and without the editor."""
 
 import html
+import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from tests.factories import ticket_in
 from tests.xss_payloads import PAYLOADS, assert_no_script
 from tickets.administration import responses
-from tickets.models import AdminChange, Event, SavedResponse, Status, Ticket
+from tickets.models import AdminChange, Attachment, Event, SavedResponse, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +336,25 @@ def test_the_values_are_text_not_markup(world):
     Ticket.objects.filter(pk=ticket.pk).update(subject="<b>gras</b> & co")
     ticket.refresh_from_db()
     assert responses.fill_placeholders("<p>{sujet}</p>", ticket) == "<p>&lt;b&gt;gras&lt;/b&gt; &amp; co</p>"
+
+
+def test_without_javascript_insert_keeps_the_files_sent_as_drafts(client, world, saved):
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(buffer, "PNG")
+    ticket = ticket_in(world, Status.IN_PROGRESS)
+    client.force_login(world["people"]["in_charge"])
+    url = reverse("ticket_action", args=[ticket.pk, "comment"])
+    response = client.post(
+        url,
+        {"version": ticket.version, "text": "<p>Avec fichier</p>", "reponse": saved["global"].pk,
+         "inserer_reponse": "1", "files": SimpleUploadedFile("ecran.png", buffer.getvalue(), "image/png")},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "ecran.png" in response.text and not Attachment.objects.exists()
+    token = re.search(r'name="drafts" value="([^"]+)"', response.text).group(1)
+    text = html.unescape(re.search(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', response.text, re.S).group(1))
+    response = client.post(url, {"version": ticket.version, "text": text.strip(), "scope": "invited", "drafts": token})
+    assert response.status_code == 302
+    entry = Event.objects.get(kind="ticket.commented")
+    assert entry.text == "<p>Avec fichier</p><p>Cordialement</p>"
+    assert list(Attachment.objects.values_list("name", "event_id")) == [("ecran.png", entry.pk)]

@@ -92,9 +92,11 @@ def _saved_responses(request, ticket, form, status):
     return responses_for_ticket(request.user, ticket)
 
 
-def _action_page(request, ticket, form, *, status=200, error=None, kept_text=""):
+def _action_page(request, ticket, form, *, status=200, error=None, kept_text="", saved_responses=None):
+    if saved_responses is None:
+        saved_responses = _saved_responses(request, ticket, form, status)
     context = {
-        "saved_responses": _saved_responses(request, ticket, form, status),
+        "saved_responses": saved_responses,
         "link_token": request.POST.get("lien") or request.GET.get("lien") or "",
         "ticket": ticket,
         "action": form.action,
@@ -125,7 +127,8 @@ def ticket_action(request, number, action):
 
     Answers 404 for an unknown action or a ticket the user may not see, 403 (with the reason) for an action
     the user may not do now, 400 for a form, file or workflow error and 409 when the ticket changed
-    meanwhile; a form that comes back holds the files it received, as drafts.
+    meanwhile; a form that comes back holds the files it received, as drafts. A POST with "inserer_reponse"
+    (a saved response inserted without JavaScript) only shows the form again, the response after the text.
     """
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
@@ -191,13 +194,14 @@ def _insert_response(request, ticket, form_class):
     if form.attached:
         refused = form.attached.keep(request.POST.getlist("drafts"), request.FILES.getlist("files"))
     chosen = request.POST.get("reponse", "")
-    found = [response for response in responses_for_ticket(request.user, ticket) if str(response.pk) == chosen]
+    saved = _saved_responses(request, ticket, form, 200)
+    found = [response for response in saved if str(response.pk) == chosen]
     if found and form.text_field in form.fields:
         form.initial[form.text_field] = (form.initial.get(form.text_field) or "") + found[0].filled
     error = " ".join(str(message) for message in refused) or None
     if not found:
         error = _("Choisissez une réponse enregistrée.")
-    return _action_page(request, ticket, form, status=200 if found else 400, error=error)
+    return _action_page(request, ticket, form, status=200 if found else 400, error=error, saved_responses=saved)
 
 
 def _kept_text_of(request, form):
