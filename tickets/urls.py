@@ -8,9 +8,11 @@ from tickets.views import (
     faq,
     faq_editing,
     files,
+    journal,
     links,
     pages,
     preferences,
+    responses,
     ticket,
 )
 
@@ -33,4 +35,6 @@ urlpatterns = [
     *faq_editing.urlpatterns,
     *preferences.urlpatterns,
     *categories.urlpatterns,
+    *responses.urlpatterns,
+    *journal.urlpatterns,
 ]

@@ -34,7 +34,11 @@ class Event(models.Model):
         verbose_name = _("entrée d'historique")
         verbose_name_plural = _("historique")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_created"),
+            # The Journal reads every service's entries newest first, a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="event_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tickets import permissions, workflow
+from tickets.administration.responses import responses_for_ticket
 from tickets.comments.history import last_entry_for
 from tickets.faq.access import can_manage_faq
 from tickets.forms.actions import ACTION_FORMS, MENU_ORDER
@@ -92,8 +93,18 @@ def _link_refused(request, refused):
     return render(request, "tickets/link_refused.html", {"reason": refused.reason}, status=410)
 
 
-def _action_page(request, ticket, form, *, status=200, error=None, kept_text=""):
+def _saved_responses(request, ticket, form, status):
+    """The saved responses to insert into the form's rich text: for a manager, when a form with one is shown."""
+    if status == 403 or not form.text_field or form.text_field not in form.fields:
+        return []
+    return responses_for_ticket(request.user, ticket)
+
+
+def _action_page(request, ticket, form, *, status=200, error=None, kept_text="", saved_responses=None):
+    if saved_responses is None:
+        saved_responses = _saved_responses(request, ticket, form, status)
     context = {
+        "saved_responses": saved_responses,
         "link_token": request.POST.get("lien") or request.GET.get("lien") or "",
         "ticket": ticket,
         "action": form.action,
@@ -124,7 +135,8 @@ def ticket_action(request, number, action):
 
     Answers 404 for an unknown action or a ticket the user may not see, 403 (with the reason) for an action
     the user may not do now, 400 for a form, file or workflow error and 409 when the ticket changed
-    meanwhile; a form that comes back holds the files it received, as drafts.
+    meanwhile; a form that comes back holds the files it received, as drafts. A POST with "inserer_reponse"
+    (a saved response inserted without JavaScript) only shows the form again, the response after the text.
     """
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
@@ -139,6 +151,8 @@ def ticket_action(request, number, action):
         refusal = workflow.refusal(action, ticket, request.user)
         return _action_page(request, ticket, form, status=403 if refusal else 200, error=refusal)
 
+    if "inserer_reponse" in request.POST:
+        return _insert_response(request, ticket, form_class)
     form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, session=request.session)
     current_version = ticket.version
     shown_version = _posted_version(request)
@@ -171,6 +185,35 @@ def ticket_action(request, number, action):
     form.forget_drafts()
     messages.success(request, form.success_message)
     return _after_action(request, updated)
+
+
+def _insert_response(request, ticket, form_class):
+    """Without JavaScript, "Insérer": the form again with what was typed and the chosen saved response (its
+    placeholders filled) after the text, its files kept as drafts; nothing is done to the ticket."""
+    form = form_class(ticket=ticket, user=request.user, session=request.session)
+    refusal = workflow.refusal(form.action, ticket, request.user)
+    if refusal:
+        return _action_page(request, ticket, form, status=403, error=refusal, kept_text=_kept_text_of(request, form))
+    shown_version = _posted_version(request)
+    if shown_version is not None:
+        ticket.version = shown_version  # the form keeps the version the person saw: a change meanwhile is caught
+    form.initial = {name: request.POST.get(name) for name in form.fields if name in request.POST and name != "files"}
+    refused = []
+    if form.attached:
+        refused = form.attached.keep(request.POST.getlist("drafts"), request.FILES.getlist("files"))
+    chosen = request.POST.get("reponse", "")
+    saved = _saved_responses(request, ticket, form, 200)
+    found = [response for response in saved if str(response.pk) == chosen]
+    if found and form.text_field in form.fields:
+        form.initial[form.text_field] = (form.initial.get(form.text_field) or "") + found[0].filled
+    error = " ".join(str(message) for message in refused) or None
+    if not found:
+        error = _("Choisissez une réponse enregistrée.")
+    return _action_page(request, ticket, form, status=200 if found else 400, error=error, saved_responses=saved)
+
+
+def _kept_text_of(request, form):
+    return request.POST.get(form.text_field, "") if form.text_field else ""
 
 
 # The personal links of the ticket page: what sets them, and what is said when set (on) and unset (off).
