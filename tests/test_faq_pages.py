@@ -64,6 +64,14 @@ def test_the_index_shows_the_tree_sections_as_headings_and_questions_as_links(cl
     assert page.count("<ul") == 3
 
 
+def test_section_headings_never_skip_a_level(client, world, make_faq_entry):
+    question = make_faq_entry(world["service"], title="Question mère ?")
+    make_faq_entry(parent=make_faq_entry(parent=question, title="Rubrique fille", is_section=True))
+    page = main_of(client.get(reverse("faq")))
+    # Under the FAQ's h2, a section held by a question is an h3, as at the top.
+    assert '<h3 class="faq-section-title">' in page and "<h4" not in page
+
+
 def test_badges_show_restricted_and_hidden_entries_to_managers_only(client, world, faq):
     client.force_login(world["people"]["in_charge"])
     page = main_of(client.get(reverse("faq")))

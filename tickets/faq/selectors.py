@@ -39,11 +39,13 @@ def faq_entries_for(user):
 class FaqNode:
     entry: FaqEntry
     children: list = field(default_factory=list)
+    sections_above: int = 0
 
     @property
     def heading_level(self):
-        """A section's heading under its FAQ's h2: h3 at the top, one more per level, h6 at most."""
-        return min(self.entry.depth + 2, 6)
+        """A section's heading under its FAQ's h2: h3 at the top, one more per section it is in, h6 at most,
+        so that headings never skip a level (a question may hold sections)."""
+        return min(self.sections_above + 3, 6)
 
 
 @dataclass
@@ -79,9 +81,10 @@ def faq_trees_for(user):
     nodes = {}
     # Readable entries come with all their ancestors (an entry under a refused one is refused), in path order.
     for entry in faq_entries_for(user):
-        node = nodes[entry.path] = FaqNode(entry)
         parent = nodes.get(entry.path[: -FaqEntry.steplen]) if entry.depth > 1 else None
+        node = nodes[entry.path] = FaqNode(entry)
         if parent is not None:
+            node.sections_above = parent.sections_above + parent.entry.is_section
             parent.children.append(node)
         else:
             faq_of(entry.service).roots.append(node)
