@@ -1,73 +1,81 @@
-"""Every page of the FAQ's managers costs the same number of queries with 10 and with 1,000 entries (and as
-many history lines) in the FAQ."""
+"""The FAQ's pages cost the same number of queries with 10 and with 1,000 entries: the index, an entry page (a
+section whose children grow) and the deposit's step 2 (a category whose linked entries grow), for each kind of
+reader."""
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import ticket_in
+from tests.faq_support import add_file, bulk_children
 from tests.test_query_counts import count_queries
-from tickets.faq import editing
-from tickets.models import Event, FaqChange, FaqEntry, Status
+from tickets.faq.votes import record_vote
+from tickets.models import FaqEntry, FaqFile, FaqScope
 
 pytestmark = pytest.mark.django_db
 
 
-def add_entries(section, start, stop, author):
-    """Entries ``start``..``stop - 1`` of ``section``, written at once; one in ten is a section itself; each
-    with a line in the history of the section's first question."""
-    FaqEntry.objects.bulk_create(
-        [
-            FaqEntry(
-                service_id=section.service_id,
-                path=FaqEntry._get_path(section.path, 2, number),
-                depth=2,
-                title=f"Question {number}",
-                answer=f"<p>Réponse {number}</p>",
-                is_section=number % 10 == 0,
-                updated_by=author,
-            )
-            for number in range(start, stop)
-        ]
+def link(entries, category):
+    FaqEntry.categories.through.objects.bulk_create(
+        [FaqEntry.categories.through(faqentry_id=entry.pk, category_id=category.pk) for entry in entries]
     )
-    FaqEntry.objects.filter(pk=section.pk).update(numchild=stop - 1)
-    first = FaqEntry.objects.get(path=FaqEntry._get_path(section.path, 2, 1))
-    FaqChange.objects.bulk_create(
-        [
-            FaqChange(entry=first, service_id=section.service_id, title=first.title, kind=kind, author=author)
-            for kind in ["edited", "moved", "hidden", "shown", "file_added"] * ((stop - start) // 5)
-        ]
-    )
-    return first
 
 
-def test_query_counts_with_10_and_with_1000_entries(client, world, make_faq_entry):
-    sophie = world["people"]["in_charge"]
-    service = world["service"]
-    section = make_faq_entry(service, title="Apogée", is_section=True)
-    first = add_entries(section, 1, 11, sophie)
-    editing.update_faq_entry(
-        first, actor=sophie, title="Mot de passe", answer="<p>x</p>", scope="users", is_section=False, categories=[]
-    )
-    ticket = ticket_in(world, Status.APPROVED)
-    event = Event.objects.create(ticket=ticket, actor=sophie, kind="ticket.closure_requested", text="<p>Fait.</p>")
+def test_faq_pages_cost_the_same_with_10_and_with_1000_entries(client, world, make_faq_entry):
+    people, service, home = world["people"], world["service"], world["categories"]["home"]
+    section = make_faq_entry(service, title="Connexion", is_section=True)
+    question = make_faq_entry(parent=section, title="Mot de passe ?", answer="<p>Réinitialisez-le.</p>")
+    add_file(question, name="guide.txt")
+    record_vote(question, people["owner"], True)
+    make_faq_entry(parent=section, scope=FaqScope.USERS)
+    make_faq_entry(parent=section, hidden=True)
+    for scope in (FaqScope.EVERYONE, FaqScope.USERS, FaqScope.MANAGERS):
+        make_faq_entry(None, scope=scope)
+        make_faq_entry(service, scope=scope)
+    link([question, *FaqEntry.objects.filter(depth=1, is_section=False)], home)
+    assert FaqEntry.objects.count() == 10
     urls = [
-        reverse("faq_entry", args=[first.pk]),
-        reverse("faq_edit", args=[first.pk]),
-        reverse("faq_move", args=[first.pk]),
-        reverse("faq_delete", args=[section.pk]),
-        reverse("faq_history", args=[first.pk]),
-        reverse("faq_changes") + f"?service={service.pk}",
-        reverse("faq_create") + f"?service={service.pk}",
-        reverse("faq_create") + f"?service={service.pk}&parent={section.pk}",
-        reverse("ticket_to_faq", args=[ticket.pk]),
-        reverse("ticket_to_faq", args=[ticket.pk]) + f"?entrees={event.pk}",
+        reverse("faq"),
+        reverse("faq_entry", args=[section.pk]),
+        reverse("faq_entry", args=[question.pk]),
     ]
-    client.force_login(sophie)
-    small = {url: count_queries(client, url) for url in urls}
-    add_entries(section, 11, 1001, sophie)
-    assert FaqEntry.objects.filter(service=service).count() == 1001
-    assert FaqChange.objects.filter(entry=first).count() >= 1000
-    large = {url: count_queries(client, url) for url in urls}
+    readers = ["visitor", "owner", "other_manager", "in_charge", "admin"]
+
+    def measure():
+        counts = {}
+        for name in readers:
+            client.logout()
+            if name != "visitor":
+                client.force_login(people[name])
+            for url in [*urls, *([reverse("deposit_form", args=[home.pk])] if name != "visitor" else [])]:
+                counts[(name, url)] = count_queries(client, url)
+        return counts
+
+    small = measure()
+    # 990 more: 11 under the section, 89 sections of 10 questions in the two FAQs, half of them linked to the
+    # category, each of those with a file.
+    grown = bulk_children(section, 11)
+    for number in range(89):
+        faq_section = bulk_children(None, 1, service=service if number % 2 else None, is_section=True)[0]
+        grown += bulk_children(faq_section, 10)
+    linked = grown[::2]
+    link(linked, home)
+    FaqFile.objects.bulk_create(
+        FaqFile(
+            entry=entry,
+            token=f"{entry.pk:032x}",
+            file="faq/x",
+            name=f"{entry.pk}.txt",
+            content_type="text/plain",
+            size=1,
+        )
+        for entry in linked
+    )
+    for person in ("owner", "invitee", "stranger"):
+        record_vote(question, people[person], False)
+    assert FaqEntry.objects.count() == 1000
+    large = measure()
     assert large == small
-    # The pages did show the entries.
-    assert "Question 1000" in client.get(reverse("faq_move", args=[first.pk])).text
+    # The pages did list what grew.
+    client.force_login(people["admin"])
+    assert client.get(reverse("faq")).content.decode().count('class="faq-question"') > 900
+    step_2 = client.get(reverse("deposit_form", args=[home.pk])).content.decode()
+    assert step_2.count('<details class="faq-deposit-entry">') == len(linked) + 7

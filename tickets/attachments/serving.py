@@ -9,6 +9,9 @@ from tickets.attachments.checks import ACCEPTED_TYPES, IMAGE_TYPES, clean_filena
 def serve_attachment(attachment, *, thumbnail=False):
     """Returns a ``FileResponse`` of an attachment's file, or of its thumbnail if ``thumbnail`` is true.
 
+    ``attachment`` is any stored file row with ``file``, ``thumbnail``, ``name`` and ``content_type``: a
+    ticket's ``Attachment`` or a FAQ entry's ``FaqFile``.
+
     Accepted images are shown in the page (inline); every other file is downloaded (as_attachment). The
     response carries the content type found at upload, the cleaned original name, ``nosniff`` and a
     sandboxing Content-Security-Policy, and may only be kept in the user's own cache. Checks no

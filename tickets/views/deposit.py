@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tickets.attachments.drafts import DraftFiles
 from tickets.categories.tree import category_tree, depositable_category
+from tickets.faq.selectors import faq_entries_for_category
 from tickets.forms.deposit import DepositForm
 from tickets.services.deposit import file_ticket
 from tickets.workflow import WorkflowError
@@ -30,7 +31,7 @@ def describe(request, category):
         raise Http404
     if request.method != "POST":
         form = DepositForm(user=request.user, category=category)
-        return render(request, "tickets/deposit_step2.html", {"form": form, "category": category, "drafts": []})
+        return render(request, "tickets/deposit_step2.html", _step2(request, form, category, []))
     form = DepositForm(request.POST, request.FILES, user=request.user, category=category)
     files = DraftFiles(request.session, request.user.pk)
     drafts, file_errors = files.update(request.POST.getlist("drafts"), request.FILES.getlist("files"))
@@ -49,8 +50,13 @@ def describe(request, category):
             return redirect("ticket", number=ticket.pk)
     for message in file_errors:
         form.add_error("files", message)
-    context = {"form": form, "category": category, "drafts": drafts}
-    return render(request, "tickets/deposit_step2.html", context, status=400)
+    return render(request, "tickets/deposit_step2.html", _step2(request, form, category, drafts), status=400)
+
+
+def _step2(request, form, category, drafts):
+    """What step 2 shows: the form, its files between tries, and the category's FAQ entries to read first."""
+    faq_entries = faq_entries_for_category(request.user, category)
+    return {"form": form, "category": category, "drafts": drafts, "faq_entries": faq_entries}
 
 
 urlpatterns = [
