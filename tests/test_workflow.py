@@ -64,6 +64,8 @@ SPEC = [
     ("uninvite",        ANY,                   MANAGERS | {"owner", "invitee"}),
     ("add_file",        ANY,                   MANAGERS | {"owner", "invitee"}),
     ("remove_file",     ANY,                   MANAGERS),
+    # None of the world's managers manages the managers (tests/test_service_managers.py gives it).
+    ("hand_over",       WORKING | {CLOSURE_REQUESTED}, {"admin"}),
 ]  # fmt: skip
 ROLE_ACTIONS = sorted({row[0] for row in SPEC})
 
@@ -125,6 +127,7 @@ FUNCTIONS = {
     "uninvite": workflow.uninvite,
     "add_file": workflow.add_file,
     "remove_file": workflow.remove_file,
+    "hand_over": workflow.hand_over,
 }
 
 
