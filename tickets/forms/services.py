@@ -1,6 +1,7 @@
 """The forms of a service's administration pages: its properties and its managers."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import find_person, people_named
@@ -59,7 +60,7 @@ class ManagersForm(forms.Form):
     def __init__(self, memberships, data=None):
         super().__init__(data)
         self.memberships = list(memberships)
-        self.labels = [(name, Membership._meta.get_field(name).verbose_name) for name in SETTINGS]
+        self.labels = [(name, capfirst(Membership._meta.get_field(name).verbose_name)) for name in SETTINGS]
         self.rows = []
         for membership in self.memberships:
             cells = []
