@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import ticket_in
 from tickets.administration.managers import SETTINGS
-from tickets.models import AdminChange, Event, Membership, Service, Status
+from tickets.models import AdminChange, Event, Membership, OutgoingMail, Service, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,21 @@ def test_an_unavailable_or_leaving_manager_cannot_receive_the_tickets(client, ad
     assert Membership.objects.filter(pk=leaving.pk).exists()
     assert not Event.objects.filter(ticket=ticket).exclude(kind="ticket.created").exists()
     assert not AdminChange.objects.exists()
+
+
+def test_the_owner_and_both_managers_are_told_by_mail(
+    client, admin_world, mail_in_process, django_capture_on_commit_callbacks
+):
+    people = admin_world["people"]
+    ticket = ticket_in(admin_world, Status.IN_PROGRESS)
+    client.force_login(people["manager"])
+    chosen = membership_of(admin_world, "colleague").pk
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remove_url(admin_world, membership_of(admin_world, "in_charge")), {"successor": chosen})
+    assert response.status_code == 302
+    told = {mail.recipient: mail for mail in OutgoingMail.objects.filter(ticket=ticket)}
+    # The leaving manager hears of it too, as the manager the ticket was taken from.
+    assert {people["owner"], people["colleague"], people["in_charge"]} <= set(told)
+    assert "ce ticket vous était confié" in told[people["in_charge"]].text_body
+    assert "Gestionnaire parti" in told[people["colleague"]].subject
+    assert "a quitté le service" in told[people["owner"]].text_body

@@ -224,3 +224,10 @@ def test_query_counts_with_10_and_with_200_managers_and_categories(client, admin
         return [count_queries(client, page) for page in pages]
 
     assert grow_to(10) == grow_to(200)
+
+
+def test_the_heading_keeps_the_saved_label_while_a_wrong_one_is_corrected(client, admin_world):
+    client.force_login(admin_world["people"]["manager"])
+    response = client.post(url(admin_world), posted(admin_world["service"], label="Paie"))
+    assert response.status_code == 400
+    assert '<span class="hint">Scolarité</span>' in response.content.decode()

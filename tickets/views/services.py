@@ -1,5 +1,7 @@
 """A service's administration pages: its properties and its managers (the Services page leads to them)."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,7 +21,8 @@ from tickets.workflow import WorkflowError
 def service_properties(request, service_id):
     """Propriétés du service: GET shows them, POST saves them all or none."""
     service = administered_service(request.user, service_id, "manage_service")
-    form = ServicePropertiesForm(request.POST or None, instance=service)
+    # The form validates a copy: the page's heading keeps the saved label while a wrong one is corrected.
+    form = ServicePropertiesForm(request.POST or None, instance=copy.copy(service))
     if request.method == "POST" and form.is_valid():
         changed = update_service_properties(service, actor=request.user, values=form.cleaned_data)
         if changed:
