@@ -135,6 +135,7 @@ def test_saving_without_change_writes_no_audit_line(client, admin_world):
         ({"mail_in_category": "elsewhere"}, "mail_in_category", "Sélectionnez un choix valide"),
         ({"label": "Paie"}, "label", "existe déjà"),
         ({"label": ""}, "label", "obligatoire"),
+        ({"label": "Scol\x00arité"}, "label", "caractère nul"),
         ({"assignment_mode": "au hasard"}, "assignment_mode", "Sélectionnez un choix valide"),
     ],
 )
@@ -181,7 +182,8 @@ def test_the_services_page_shows_one_link_per_privilege(client, admin_world):
 def test_labels_are_escaped_on_the_administration_pages(client, admin_world, make_user):
     service, people = admin_world["service"], admin_world["people"]
     client.force_login(people["manager"])
-    for payload in PAYLOADS[:6]:
+    # PostgreSQL stores no NUL, and a form refuses it before: those payloads never reach a page.
+    for payload in [payload for payload in PAYLOADS if "\x00" not in payload][:8]:
         Service.objects.filter(pk=service.pk).update(label=payload, short_label=payload)
         admin_world["categories"]["home"].__class__.objects.filter(service=service).update(label=payload)
         people["colleague"].__class__.objects.filter(pk=people["colleague"].pk).update(

@@ -44,7 +44,7 @@ def update_service_properties(service, *, actor, values):
     with one ``AdminChange`` ("service.updated") naming the changed fields; nothing when none changed.
     Returns the changed fields. Raises ``PermissionDenied`` when ``actor`` does not hold the privilege."""
     with transaction.atomic():
-        locked = Service.objects.select_for_update().select_related("mail_in_category").get(pk=service.pk)
+        locked = Service.objects.select_for_update(of=("self",)).select_related("mail_in_category").get(pk=service.pk)
         if not has_service_privilege(actor, locked.pk, "manage_service"):
             raise PermissionDenied
         before = plain_properties(locked)
