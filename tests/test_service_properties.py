@@ -216,7 +216,13 @@ def count_queries(client, address):
 def test_query_counts_with_10_and_with_200_managers_and_categories(client, admin_world, make_user, make_category):
     service, people = admin_world["service"], admin_world["people"]
     client.force_login(people["manager"])
-    pages = [url(admin_world), reverse("service_managers", args=[service.pk]), reverse("services")]
+    leaving = Membership.objects.get(service=service, user=people["colleague"])
+    pages = [
+        url(admin_world),
+        reverse("service_managers", args=[service.pk]),
+        reverse("service_manager_remove", args=[service.pk, leaving.pk]),
+        reverse("services"),
+    ]
 
     def grow_to(size):
         while Membership.objects.filter(service=service).count() < size:
