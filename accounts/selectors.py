@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from accounts.cas.provider import CASProvider
 
@@ -38,3 +39,19 @@ def is_ent_account(user):
     if user.has_usable_password():
         return False
     return SocialAccount.objects.filter(user=user, provider=CASProvider.id).exists()
+
+
+def people_named(text, *, limit=10):
+    """The active users whose names or login hold every word of ``text``, by name, at most ``limit``."""
+    words = (text or "").replace("\x00", "").split()[:5]
+    if not words:
+        return []
+    people = get_user_model().objects.filter(is_active=True)
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(display_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return list(people.order_by("last_name", "first_name", "username")[:limit])

@@ -83,6 +83,11 @@ def auto_assigned(scene):
     return create(scene)
 
 
+def managing_managers(scene, username):
+    """``username`` manages the managers of Scolarité (the entry is written while the leaving one still is one)."""
+    Membership.objects.filter(user=scene["people"][username]).update(can_manage_managers=True)
+
+
 def leave_service(scene, username):
     Membership.objects.filter(user=scene["people"][username]).delete()
 
@@ -224,6 +229,17 @@ CASES = [
      lambda s, t, p: workflow.remove_file(t, actor=p["gest-scol"], attachment=attached(t, p["seclier5"])),
      "Sophie Lambert (gest-scol) a supprimé le fichier « capture.png ».",
      "Sophie Lambert (gest-scol) removed the file “capture.png”."),
+    ("ticket.handed_over", "freed as its manager left", CLOSURE_REQUESTED,
+     lambda s, t, p: managing_managers(s, "gest-scol2") or workflow.hand_over(t, actor=p["gest-scol2"]),
+     "Paul Girard (gest-scol2) a libéré le ticket : Sophie Lambert (gest-scol) a quitté le service.",
+     "Paul Girard (gest-scol2) freed the ticket: Sophie Lambert (gest-scol) left the service."),
+    ("ticket.handed_over", "handed over as its manager left", IN_PROGRESS,
+     lambda s, t, p: managing_managers(s, "gest-scol2")
+     or workflow.hand_over(t, actor=p["gest-scol2"], manager=p["gest-scol3"]),
+     "Paul Girard (gest-scol2) a confié le ticket à Léa Roux (gest-scol3) : Sophie Lambert (gest-scol) a quitté "
+     "le service.",
+     "Paul Girard (gest-scol2) assigned the ticket to Léa Roux (gest-scol3): Sophie Lambert (gest-scol) left "
+     "the service."),
 ]  # fmt: skip
 
 

@@ -67,8 +67,9 @@ def textarea(page, name):
 
 
 def test_every_action_has_a_form_and_a_place_in_the_menu():
-    # Removing a file is a button beside the file (tests/test_ticket_files.py), not a form of the menu.
-    assert set(ACTION_FORMS) == set(workflow.MOVES) - {"expire", "remove_file"}
+    # Removing a file is a button beside the file (tests/test_ticket_files.py), not a form of the menu; handing
+    # over the tickets of a manager who leaves is done from the service's managers page.
+    assert set(ACTION_FORMS) == set(workflow.MOVES) - {"expire", "remove_file", "hand_over"}
     assert sorted(MENU_ORDER) == sorted(ACTION_FORMS)
 
 

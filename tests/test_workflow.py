@@ -64,6 +64,8 @@ SPEC = [
     ("uninvite",        ANY,                   MANAGERS | {"owner", "invitee"}),
     ("add_file",        ANY,                   MANAGERS | {"owner", "invitee"}),
     ("remove_file",     ANY,                   MANAGERS),
+    # None of the world's managers manages the managers (tests/test_service_managers.py gives it).
+    ("hand_over",       WORKING | {CLOSURE_REQUESTED}, {"admin"}),
 ]  # fmt: skip
 ROLE_ACTIONS = sorted({row[0] for row in SPEC})
 
@@ -125,6 +127,7 @@ FUNCTIONS = {
     "uninvite": workflow.uninvite,
     "add_file": workflow.add_file,
     "remove_file": workflow.remove_file,
+    "hand_over": workflow.hand_over,
 }
 
 
@@ -208,6 +211,8 @@ CASES = [
     ("uninvite", IN_PROGRESS, IN_PROGRESS, "invitee", "ticket.uninvited"),
     ("add_file", Status.APPROVED, Status.APPROVED, "owner", "ticket.file_added"),
     ("remove_file", AWAITING, AWAITING, "manager", "ticket.file_removed"),
+    ("hand_over", POSTPONED, FREE, "admin", "ticket.handed_over"),
+    ("hand_over", CLOSURE_REQUESTED, FREE, "admin", "ticket.handed_over"),
 ]
 
 
@@ -372,6 +377,34 @@ def test_removing_an_invitation_is_offered_only_when_someone_is_invited(world):
     assert "uninvite" in workflow.available_actions(owner, ticket)
     Invitation.objects.filter(ticket=ticket).delete()
     assert "uninvite" not in workflow.available_actions(owner, Ticket.objects.get(pk=ticket.pk))
+
+
+def test_handing_over_needs_the_privilege_to_manage_the_managers(world):
+    ticket = ticket_in(world, IN_PROGRESS)
+    manager = world["people"]["manager"]
+    with pytest.raises(WorkflowError):
+        workflow.hand_over(ticket, actor=manager)
+    Membership.objects.filter(user=manager).update(can_manage_managers=True)
+    manager = type(manager).objects.get(pk=manager.pk)
+    handed = workflow.hand_over(ticket, actor=manager, manager=world["people"]["colleague"])
+    assert (handed.status, handed.manager) == (IN_PROGRESS, world["people"]["colleague"])
+    assert handed.recorded_entry.data == {
+        "previous_manager": world["people"]["in_charge"].pk,
+        "manager": world["people"]["colleague"].pk,
+        "reason": "left",
+    }
+
+
+@pytest.mark.parametrize("successor", ["in_charge", "other_manager", "unavailable", "stranger"])
+def test_a_ticket_is_handed_over_only_to_another_available_manager_of_the_service(world, successor):
+    people = world["people"]
+    Membership.objects.filter(user=people["colleague"]).update(available=False)
+    people["unavailable"] = people["colleague"]
+    ticket = ticket_in(world, AWAITING)
+    with pytest.raises(WorkflowError):
+        workflow.hand_over(ticket, actor=people["admin"], manager=people[successor])
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.manager) == (AWAITING, people["in_charge"])
 
 
 def test_the_scheduler_recalls_a_postponed_ticket(world):

@@ -4,6 +4,8 @@ One predicate per right, and one queryset of the tickets a user may see that alw
 ``can_view``. Which history entries and files a viewer sees is ``tickets.comments.scopes``.
 """
 
+import contextlib
+
 from django.db.models import Q
 
 from tickets.models import Invitation, Membership, Ticket, TicketScope
@@ -21,8 +23,10 @@ def memberships_of(user):
 
 
 def forget_memberships(user):
-    """Drops what ``memberships_of`` remembered, after memberships changed."""
-    user.__dict__.pop("_memberships_by_service", None)
+    """Drops what ``memberships_of`` remembered, after memberships changed (``request.user`` too: deleting
+    through its lazy wrapper reaches the user)."""
+    with contextlib.suppress(AttributeError):
+        del user._memberships_by_service
 
 
 def is_manager(user):
@@ -210,3 +214,8 @@ def can_remove_file(user, ticket):
 
 def can_follow(user, ticket):
     return can_view(user, ticket)
+
+
+def can_hand_over(user, ticket):
+    """Free or reassign the tickets of a manager who leaves the service: who manages its managers."""
+    return has_service_privilege(user, ticket.service_id, "manage_managers")

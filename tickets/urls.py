@@ -13,6 +13,7 @@ from tickets.views import (
     pages,
     preferences,
     responses,
+    services,
     ticket,
 )
 
@@ -37,4 +38,5 @@ urlpatterns = [
     *categories.urlpatterns,
     *responses.urlpatterns,
     *journal.urlpatterns,
+    *services.urlpatterns,
 ]

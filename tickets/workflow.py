@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from tickets.comments.scopes import writable_scopes
 from tickets.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    AssignmentMode,
     Attachment,
     EntryScope,
     Event,
@@ -42,6 +44,7 @@ TAKEN = "taken"  # free becomes in progress, other open statuses keep theirs
 ANSWERED = "answered"  # awaiting information becomes in progress when the owner or the manager in charge writes
 REOPENED = "reopened"  # in progress when the former manager still manages the service, else free
 MOVED = "moved"  # unchanged, but an in-progress ticket whose manager was freed by the move is free again
+HANDED_OVER = "handed_over"  # free when nobody takes it over, else unchanged (in progress when it was free)
 
 # The allowed moves, as in the specification's actions table: action → (from, to).
 MOVES = {
@@ -69,6 +72,7 @@ MOVES = {
     "uninvite":          (ANY,                                    KEEP),
     "add_file":          (ANY,                                    KEEP),
     "remove_file":       (ANY,                                    KEEP),
+    "hand_over":         ((OPEN - {Status.FREE}) | {Status.CLOSURE_REQUESTED}, HANDED_OVER),
 }  # fmt: skip
 
 # Who may do each action, given the ticket as it is now (see tickets.permissions).
@@ -99,6 +103,7 @@ RIGHTS = {
     "uninvite": permissions.can_remove_invitations,
     "add_file": permissions.can_add_file,
     "remove_file": permissions.can_remove_file,
+    "hand_over": permissions.can_hand_over,
 }
 
 
@@ -128,6 +133,7 @@ KINDS = {
     "uninvite": "ticket.uninvited",
     "add_file": "ticket.file_added",
     "remove_file": "ticket.file_removed",
+    "hand_over": "ticket.handed_over",
 }
 
 # Actions that need a text, and what is said when it is missing.
@@ -213,6 +219,10 @@ def _target_status(action, locked, actor):
     if target == ANSWERED:
         answering = actor is not None and (locked.owner_id == actor.pk or locked.manager_id == actor.pk)
         return Status.IN_PROGRESS if locked.status == Status.AWAITING_INFO and answering else locked.status
+    if target == HANDED_OVER:
+        if locked.manager_id is None:
+            return Status.FREE
+        return Status.IN_PROGRESS if locked.status == Status.FREE else locked.status
     if target == MOVED:
         return Status.FREE if locked.status == Status.IN_PROGRESS and locked.manager_id is None else locked.status
     if target == REOPENED:
@@ -317,7 +327,7 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
         created_at=now,
         last_action_at=now,
     )
-    manager = _automatic_manager(service) if service.auto_assign else None
+    manager = _automatic_manager(service, category) if service.auto_assign else None
     data = {"owner": owner.pk} if owner != actor else {}
     if manager is not None:
         ticket.status, ticket.manager, ticket.taken_at = Status.IN_PROGRESS, manager, now
@@ -329,13 +339,28 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
     return ticket
 
 
-def _automatic_manager(service):
-    """The available manager of the service with the fewest open tickets."""
-    candidates = Membership.objects.filter(service=service, available=True).select_related("user")
-    load = {}
-    for membership in candidates:
-        load[membership.user] = membership.user.managed_tickets.filter(status__in=OPEN).count()
-    return min(load, key=lambda user: (load[user], user.pk)) if load else None
+def _automatic_manager(service, category=None):
+    """The available manager of the service with the fewest open tickets; in "category" mode, the least
+    loaded of the category's own managers who are still available managers of the service, when there is one.
+    Two queries at most, whatever the number of managers."""
+    candidates = Membership.objects.filter(service=service, available=True, user__is_active=True)
+    if service.assignment_mode == AssignmentMode.CATEGORY and category is not None:
+        chosen = _least_loaded(candidates.filter(user__first_categories=category))
+        if chosen is not None:
+            return chosen
+    return _least_loaded(candidates)
+
+
+def _least_loaded(memberships):
+    """The user of the membership whose manager has the fewest open tickets (all services), the oldest
+    account first on a tie; None when there is none. One query."""
+    found = (
+        memberships.annotate(load=Count("user__managed_tickets", filter=Q(user__managed_tickets__status__in=OPEN)))
+        .select_related("user")
+        .order_by("load", "user_id")
+        .first()
+    )
+    return found.user if found is not None else None
 
 
 def take(ticket, *, actor, text="", scope=EntryScope.INVITED):
@@ -585,3 +610,28 @@ def remove_file(ticket, *, actor, attachment):
     if scope == EntryScope.PUBLIC and ticket.scope != TicketScope.PUBLIC:
         scope = EntryScope.INVITED
     return _perform(ticket, "remove_file", actor=actor, scope=scope, check=check, change=change)
+
+
+def hand_over(ticket, *, actor, manager=None):
+    """Frees the ticket, or gives it to ``manager`` (another available manager of the service), because its
+    manager leaves the service; the entry says so. For a person who manages the service's managers.
+
+    Raises ``WorkflowError`` when the ticket has no manager or ``manager`` may not receive it, and as any action.
+    """
+
+    def check(locked):
+        if locked.manager_id is None:
+            raise WorkflowError(_("Ce ticket n'est confié à personne."))
+        if manager is not None and (
+            manager.pk == locked.manager_id
+            or not Membership.objects.filter(service_id=locked.service_id, user=manager, available=True).exists()
+        ):
+            raise WorkflowError(_("Ce gestionnaire ne peut pas recevoir ce ticket."))
+
+    def change(locked):
+        return Change(
+            {"manager": manager},
+            {"previous_manager": locked.manager_id, "manager": manager.pk if manager else None, "reason": "left"},
+        )
+
+    return _perform(ticket, "hand_over", actor=actor, check=check, change=change)

@@ -43,6 +43,7 @@ SHORT = {
     "ticket.uninvited": _("a retiré une invitation."),
     "ticket.file_added": _("a ajouté un fichier."),
     "ticket.file_removed": _("a supprimé un fichier."),
+    "ticket.handed_over": _("a confié à nouveau le ticket : son gestionnaire a quitté le service."),
 }
 # Kinds the first version of the workflow wrote, still in databases.
 OLDER_KINDS = {"ticket.take": "ticket.taken", "ticket.assign": "ticket.assigned", "ticket.free": "ticket.freed"}
@@ -59,6 +60,7 @@ PERSON_KEYS = {
     "ticket.owner_changed": ("old", "new"),
     "ticket.invited": ("user",),
     "ticket.uninvited": ("user",),
+    "ticket.handed_over": ("previous_manager", "manager"),
 }
 CATEGORY_KEYS = {"ticket.moved": ("from_category", "to_category")}
 # Ids are 64-bit: a larger number in ``data`` names nothing, and no database is asked about it.
@@ -321,6 +323,18 @@ def _file_removed(entry):
     return (_("a supprimé le fichier « %(name)s »."), {"name": name}) if isinstance(name, str) and name else None
 
 
+def _handed_over(entry):
+    previous, manager = entry.person("previous_manager"), entry.person("manager")
+    if previous is None:
+        return None
+    if manager is None:
+        return _("a libéré le ticket : %(previous)s a quitté le service."), {"previous": previous}
+    return _("a confié le ticket à %(manager)s : %(previous)s a quitté le service."), {
+        "manager": manager,
+        "previous": previous,
+    }
+
+
 SAYINGS = {
     "ticket.created": _created,
     "ticket.taken": _taken,
@@ -336,4 +350,5 @@ SAYINGS = {
     "ticket.invited": _invited,
     "ticket.uninvited": _uninvited,
     "ticket.file_removed": _file_removed,
+    "ticket.handed_over": _handed_over,
 }

@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "ticket.uninvited": gettext_lazy("Invitation retirée"),
     "ticket.file_added": gettext_lazy("Nouveau fichier"),
     "ticket.file_removed": gettext_lazy("Fichier supprimé"),
+    "ticket.handed_over": gettext_lazy("Gestionnaire parti"),
 }
 # The same in every language: a reply to a mail is matched to its ticket by this tag.
 SUBJECT_TAG = "[Assistance n°{number}]"

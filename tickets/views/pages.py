@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from tickets.models import Category, Membership, Service
-from tickets.permissions import is_manager, services_with_privilege
+from tickets.permissions import has_service_privilege, is_manager
 
 LOOKUP_LIMIT = 50
 
@@ -36,16 +36,20 @@ def manager_required(view):
 
 @manager_required
 def services(request):
-    """The services the manager belongs to (every service for an admin), their managers and categories."""
+    """The services the manager belongs to (every service for an admin), their managers and categories, and
+    links to the administration pages of each that the reader's privileges open."""
     queryset = Service.objects.all() if request.user.is_superuser else request.user.managed_services.all()
     queryset = queryset.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("user__last_name")),
         Prefetch("categories", queryset=Category.objects.order_by("path")),
     )
-    # Admins manage every service's categories; a manager's memberships are already read (manager_required).
-    managed = set() if request.user.is_superuser else services_with_privilege(request.user, "manage_categories")
-    context = {"services": queryset, "category_services": managed}
-    return render(request, "tickets/services.html", context)
+    services = list(queryset)
+    for service in services:
+        service.may = {
+            name: has_service_privilege(request.user, service.pk, name)
+            for name in ("manage_service", "manage_managers", "manage_categories")
+        }
+    return render(request, "tickets/services.html", {"services": services})
 
 
 @manager_required
