@@ -85,6 +85,9 @@ def test_a_category_rule_hides_or_shows_a_subtree(client, guide, make_category):
     assert "00_Polytech_Salles_B" in text and "00_Polytech_Salles -" not in text
     assert client.get(reverse("deposit_form", args=[deep.pk])).status_code == 200
     assert client.get(reverse("deposit_form", args=[child.pk])).status_code == 404
+    seen = permissions.visible_category_ids(guide["people"]["seclier5"])
+    assert deep.pk in seen and not {root.pk, child.pk} & seen
+    assert categories["02_App_Gestion"].pk in seen
 
 
 def test_local_and_ent_accounts(client, guide):
