@@ -1,14 +1,20 @@
 """Visibilité des services in a browser: the admin writes Polytech Nancy's rule on the page, "Tester en tant
 que seclier5" no longer lists Polytech Nancy, and seclier5's step 1 agrees; reordering with the keyboard;
-both pages checked by axe-core in French and in English."""
+both pages checked by axe-core in French and in English. With the demo's data and its CAS server, Polytech
+Nancy shows to its staff only."""
 
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils.csp import CSP
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import log_in
+from tests.browser.test_cas_login import log_in_through_the_ent
+from tests.cas_support import cas_server  # noqa: F401
+from tickets.demo.data import load_demo_data
 from tickets.models import AdminChange, VisibilityRule
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,3 +95,26 @@ def test_the_admin_writes_polytech_s_rule_and_seclier5_no_longer_sees_it(live_se
     ).to_be_visible()
     expect(seclier.get_by_role("link", name="Polytech Nancy")).to_have_count(0)
     expect(seclier.get_by_text("Salles informatiques")).to_have_count(0)
+
+
+@pytest.fixture
+def ent(settings, cas_server):  # noqa: F811
+    settings.CAS_SERVER_URL = cas_server.url
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, cas_server.url.rstrip("/")]}
+    return cas_server
+
+
+@pytest.mark.parametrize(("login", "sees"), [("seclier5", False), ("erobert", True)])
+def test_the_demo_shows_polytech_to_its_staff_only_after_the_ent_login(live_server, page, ent, login, sees):
+    load_demo_data()
+    log_in_through_the_ent(page, live_server.url, login)
+    page.get_by_text("Bonjour,").wait_for()
+    page.get_by_role("link", name="Déposer un ticket").first.click()
+    expect(page.get_by_role("heading", name=re.compile("Sélectionner une catégorie"))).to_be_visible()
+    expect(page.get_by_role("link", name="Salles informatiques et logiciels d'enseignement")).to_have_count(
+        1 if sees else 0
+    )
+    user = get_user_model().objects.get(username=login)
+    assert user.attributes["supannEntiteAffectationPrincipale"] == (
+        "Polytech Nancy" if sees else "Faculté des Sciences et Technologies"
+    )
