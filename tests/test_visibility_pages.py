@@ -1,6 +1,8 @@
 """The Visibilité des services pages: who may open them and change what, every change in the audit log, and
 their cost in queries at two sizes."""
 
+import html
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -183,6 +185,13 @@ def test_a_bad_rule_is_refused_with_its_text_kept(client, setup):
     assert response.status_code == 400
     response = client.post(urls(setup)["move"], {"direction": "sideways"})
     assert response.status_code == 302
+    response = client.post(urls(setup)["edit"], {**STAFF_RULE, "test": "contains", "attribute": " "})
+    assert response.status_code == 400
+    assert "Indiquez l'attribut ENT que la condition lit." in html.unescape(response.text)
+    assert "Modifier la règle" in response.text
+    # The same rule posted again changes nothing and writes nothing.
+    same = {"category": "", "effect": "deny", "test": "local_account", "attribute": "", "value": ""}
+    assert client.post(urls(setup)["edit"], same).status_code == 302
     assert VisibilityRule.objects.count() == 2
     assert not AdminChange.objects.exists()
 
