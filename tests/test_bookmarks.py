@@ -158,8 +158,9 @@ def test_bookmarks_query_count_does_not_grow(client, user, scolarite, django_ass
         if index % 2:
             workflow.take(ticket, actor=manager)
     client.force_login(user)
-    # session, user, memberships, bookmarks' count, bookmarks' page, history
-    with django_assert_num_queries(6):
+    # session, user, memberships, the services the visibility rules show, bookmarks' count, bookmarks' page,
+    # history
+    with django_assert_num_queries(7):
         response = client.get(reverse("bookmarks"))
     assert len(listed(response, "bookmarks")) == min(volume, 25)
     assert len(listed(response, "history")) == min(volume, 25)

@@ -387,8 +387,8 @@ def test_user_dashboard_query_count_does_not_grow(client, world, django_assert_n
     add_volume(world, volume)
     client.force_login(world["people"]["owner"])
     client.get(reverse("dashboard"))
-    # session, user, memberships, the tabs' counts, the page's rows
-    with django_assert_num_queries(5):
+    # session, user, memberships, the services the visibility rules show, the tabs' counts, the page's rows
+    with django_assert_num_queries(6):
         response = client.get(reverse("dashboard"), {"statut": "tous"})
     assert response.context["page_obj"].paginator.count == Ticket.objects.filter(owner=world["people"]["owner"]).count()
 
@@ -407,8 +407,9 @@ def test_manager_dashboard_query_count_does_not_grow(client, world, django_asser
         "tri": "statut",
         "page": 2 if volume > 50 else 1,
     }
-    # session, user, memberships, services, categories, managers, the tabs' counts, the page's rows
-    with django_assert_num_queries(8):
+    # session, user, memberships, the services the visibility rules show, services, categories, managers, the
+    # tabs' counts, the page's rows
+    with django_assert_num_queries(9):
         response = client.get(reverse("dashboard"), params)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) > 0
@@ -427,7 +428,7 @@ def test_admin_dashboard_query_count_does_not_grow(client, world, django_assert_
 def test_an_empty_view_spends_no_query_on_rows(client, world, django_assert_num_queries):
     client.force_login(world["people"]["follower"])
     client.get(reverse("dashboard"))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # session, user, memberships, visibility rules, the tabs' counts
         assert client.get(reverse("dashboard")).status_code == 200
 
 

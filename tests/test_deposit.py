@@ -180,9 +180,11 @@ def test_deposit_pages_query_counts_do_not_grow(client, guide, seclier, scolarit
         if extra:
             guide_tickets(guide, extra, seed=3)
         client.get(reverse("deposit"))
-        with django_assert_num_queries(4) as step_one:  # session, user, categories, memberships (menu)
+        # session, user, categories, memberships (menu), services with their visibility rules
+        with django_assert_num_queries(5) as step_one:
             client.get(reverse("deposit"))
-        with django_assert_num_queries(5) as step_two:  # session, user, category, memberships, FAQ entries
+        # session, user, category, memberships, visibility rules, FAQ entries
+        with django_assert_num_queries(6) as step_two:
             client.get(reverse("deposit_form", args=[scolarite.pk]))
         counts.append((len(step_one), len(step_two)))
     assert counts[0] == counts[1]

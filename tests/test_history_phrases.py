@@ -427,7 +427,7 @@ def live_a_round(scene, ticket):
 
 
 @pytest.mark.parametrize("rounds", [1, 8])
-@pytest.mark.parametrize(("page", "expected"), [("ticket", 12), ("ticket_print", 11)])
+@pytest.mark.parametrize(("page", "expected"), [("ticket", 13), ("ticket_print", 12)])
 def test_the_page_reads_what_entries_name_in_two_queries_whatever_their_number(
     client, scene, django_assert_num_queries, rounds, page, expected
 ):
@@ -438,7 +438,8 @@ def test_the_page_reads_what_entries_name_in_two_queries_whatever_their_number(
     assert ticket.events.count() == 2 + 19 * rounds
     client.force_login(scene["people"]["seclier5"])
     client.get(reverse(page, args=[ticket.pk]))
-    # The page's usual queries (tests/test_ticket_page.py), then the people and the categories entries name.
+    # The page's usual queries (tests/test_ticket_page.py, the visibility rules' included), then the people and
+    # the categories entries name.
     with django_assert_num_queries(expected):
         text = shown(client.get(reverse(page, args=[ticket.pk])))
     assert "a changé le propriétaire : Marie Dupont (mdupont), à la place de Benjamin Seclier (seclier5)." in text

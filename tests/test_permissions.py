@@ -11,17 +11,24 @@ from hypothesis import strategies as st
 
 from tickets import permissions, selectors, workflow
 from tickets.comments import scopes
-from tickets.models import EntryScope, Event, Invitation, Membership, Status, Ticket, TicketScope
+from tickets.models import EntryScope, Event, Invitation, Membership, Status, Ticket, TicketScope, VisibilityRule
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def population(make_user, make_service, make_category):
-    """Six people, two services (one disabled), with managers."""
+    """Six people, two services (one disabled), with managers; the open service's visibility rules hide it from
+    students (p2, p3)."""
     people = [make_user(f"p{i}") for i in range(6)]
+    for student in people[2:4]:
+        student.attributes = {"eduPersonAffiliation": ["member", "student"]}
+        student.save()
     people.append(make_user("boss", is_superuser=True))
     open_service = make_service("Ouvert", managers=[people[0]])
+    VisibilityRule.objects.create(
+        service=open_service, effect="deny", test="equals", attribute="eduPersonAffiliation", value="Student"
+    )
     closed_service = make_service("Fermé", managers=[people[1]], enabled=False)
     categories = [make_category(open_service), make_category(closed_service)]
     return people, categories

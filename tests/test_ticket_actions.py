@@ -546,9 +546,9 @@ def test_the_ticket_page_reads_a_fixed_number_of_queries(client, world, make_use
     ticket = grow(world, make_user, ticket_in(world, IN_PROGRESS), others)
     client.force_login(world["people"]["owner"])
     client.get(reverse("ticket", args=[ticket.pk]))
-    # session, user, memberships, ticket, invitees, follows and bookmark, history, files, owner's tickets,
-    # the update of the viewer's "Historique" row
-    with django_assert_num_queries(10):
+    # session, user, memberships, the services the visibility rules show, ticket, invitees, follows and
+    # bookmark, history, files, owner's tickets, the update of the viewer's "Historique" row
+    with django_assert_num_queries(11):
         page = page_of(client, ticket)
     assert f"{others} personnes surveillent ce ticket." in page
 
@@ -560,9 +560,9 @@ def test_an_action_form_reads_a_fixed_number_of_queries(
 ):
     ticket = grow(world, make_user, ticket_in(world, IN_PROGRESS), others)
     client.force_login(world["people"]["in_charge"])
-    # session, user, memberships, ticket, then: comment asks whether the manager is invited (the right to
-    # comment), the others read the choices of their select; the last history entry shown, and the saved
-    # responses a manager may insert into the text
-    expected = {"comment": 7, "assign": 7, "move": 7}[action]
+    # session, user, memberships, the services the visibility rules show, ticket, then: comment asks whether
+    # the manager is invited (the right to comment), the others read the choices of their select; the last
+    # history entry shown, and the saved responses a manager may insert into the text
+    expected = {"comment": 8, "assign": 8, "move": 8}[action]
     with django_assert_num_queries(expected):
         assert client.get(action_url(ticket, action)).status_code == 200

@@ -8,7 +8,8 @@ import contextlib
 
 from django.db.models import Q
 
-from tickets.models import Invitation, Membership, Ticket, TicketScope
+from tickets.administration.visibility import visibility_for
+from tickets.models import Category, Invitation, Membership, Ticket, TicketScope
 
 
 def memberships_of(user):
@@ -50,6 +51,38 @@ def services_with_privilege(user, name):
     """The ids of the enabled services where the user holds ``can_<name>`` (every one of them, for admins:
     the caller lists all services then)."""
     return {service_id for service_id, found in memberships_of(user).items() if getattr(found, f"can_{name}")}
+
+
+def visible_service_ids(user):
+    """The ids of the enabled services the user sees: those the visibility rules show them, and those they
+    manage; admins see every one. Read once per user object."""
+    visibility = visibility_for(user)
+    if user.is_authenticated and user.is_superuser:
+        return set(visibility.defaults)
+    return visibility.visible_service_ids() | set(memberships_of(user))
+
+
+def sees_service(user, service_id):
+    return service_id in visible_service_ids(user)
+
+
+def sees_category(user, category):
+    """Whether the category shows to the user at the deposit: the rules of the category and its ancestors,
+    then of its service, decide; a service's managers and admins see all of it."""
+    if user.is_authenticated and (user.is_superuser or category.service_id in memberships_of(user)):
+        return category.service_id in visibility_for(user).defaults
+    return visibility_for(user).category(category.service_id, category.path, Category.steplen).visible
+
+
+def visible_category_ids(user):
+    """The ids of the enabled categories of enabled services the user sees (``sees_category``), read once per
+    user object."""
+    cached = getattr(user, "_visible_category_ids", None)
+    if cached is None:
+        rows = Category.objects.filter(enabled=True, service__enabled=True).only("pk", "service_id", "path")
+        cached = {category.pk for category in rows if sees_category(user, category)}
+        user._visible_category_ids = cached
+    return cached
 
 
 def membership(user, ticket):
@@ -94,14 +127,15 @@ def has_invitees(ticket):
 
 
 def can_view(user, ticket):
-    """Admin, owner, invitee, manager of the ticket's service, or anyone logged in for a public ticket."""
+    """Admin, owner, invitee, manager of the ticket's service, or anyone logged in for a public ticket of a
+    service they see (``visible_service_ids``). Owners and invitees keep their tickets whatever the rules."""
     if not user.is_authenticated:
         return False
     return (
         user.is_superuser
         or is_owner(user, ticket)
         or membership(user, ticket) is not None
-        or (ticket.scope == TicketScope.PUBLIC and ticket.service.enabled)
+        or (ticket.scope == TicketScope.PUBLIC and ticket.service.enabled and sees_service(user, ticket.service_id))
         or is_invitee(user, ticket)
     )
 
@@ -115,7 +149,7 @@ def visible_tickets_for(user):
     return Ticket.objects.filter(
         Q(owner=user)
         | Q(service_id__in=list(memberships_of(user)))
-        | Q(scope=TicketScope.PUBLIC, service__enabled=True)
+        | Q(scope=TicketScope.PUBLIC, service__enabled=True, service_id__in=list(visible_service_ids(user)))
         | Q(pk__in=Invitation.objects.filter(user=user).values("ticket_id"))
     )
 

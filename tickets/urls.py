@@ -15,6 +15,7 @@ from tickets.views import (
     responses,
     services,
     ticket,
+    visibility,
 )
 
 urlpatterns = [
@@ -39,4 +40,5 @@ urlpatterns = [
     *responses.urlpatterns,
     *journal.urlpatterns,
     *services.urlpatterns,
+    *visibility.urlpatterns,
 ]

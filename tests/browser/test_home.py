@@ -45,7 +45,7 @@ def test_menu_is_usable_on_a_phone(live_server, browser, manager):
     page.get_by_label("Mot de passe").fill("demo")
     page.get_by_role("button", name="Connexion", exact=True).click()
 
-    services = page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="SERVICES")
+    services = page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Services", exact=True)
     expect(services).to_be_in_viewport()
     # Nothing wider than the screen: no sideways scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from tickets.models import Category
+from tickets.permissions import sees_category
 
 
 @dataclass
@@ -25,7 +26,8 @@ def takes_tickets(category):
 
 
 def visible_categories():
-    """Enabled categories of enabled services, in tree order. Every enabled service is visible for now."""
+    """Enabled categories of enabled services, in tree order (before the visibility rules: ``category_tree``
+    and ``depositable_category`` apply them for a person)."""
     return Category.objects.filter(enabled=True, service__enabled=True).order_by("path")
 
 
@@ -48,10 +50,13 @@ def without_hidden_branches(categories):
     return kept
 
 
-def category_tree(query=""):
-    """The roots of the visible tree; with ``query``, only the categories matching it and their ancestors.
-    A hidden category and its branch are left out: only its direct link leads to it."""
-    categories = without_hidden_branches(visible_categories())
+def category_tree(user, query=""):
+    """The roots of the tree ``user`` sees (the visibility rules decide); with ``query``, only the categories
+    matching it and their ancestors. A hidden category and its branch are left out (only its direct link leads
+    to it); a category shown under one the rules hide becomes a root."""
+    categories = [
+        category for category in without_hidden_branches(visible_categories()) if sees_category(user, category)
+    ]
     by_path = {category.path: category for category in categories}
     wanted = None
     if query:
@@ -75,6 +80,9 @@ def category_tree(query=""):
     return roots
 
 
-def depositable_category(category_id):
-    """The category a ticket may be filed in, or None."""
-    return depositable_categories().filter(pk=category_id).first() if str(category_id).isdigit() else None
+def depositable_category(category_id, user):
+    """The category ``user`` may file a ticket in (it takes tickets and the rules show it to them), or None."""
+    if not str(category_id).isdigit():
+        return None
+    category = depositable_categories().filter(pk=category_id).first()
+    return category if category is not None and sees_category(user, category) else None

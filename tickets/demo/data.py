@@ -3,14 +3,16 @@
 Loaded by ``manage.py demo_data``. Running it again updates what exists and creates what is missing.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.services import mark_email_verified
+from tickets.demo.cas_server import PROJECT_DIR
 from tickets.demo.faq import load_demo_faq
-from tickets.models import Category, Membership, Service
+from tickets.models import Category, Membership, RuleEffect, RuleTest, Service, VisibilityRule
 
 DEMO_PASSWORD = "demo"
 
@@ -29,6 +31,7 @@ PEOPLE = [
     Person("mdupont", "Marie", "Dupont", "staff", "Utilisatrice"),
     Person("jmartin", "Julien", "Martin", "faculty", "Utilisateur"),
     Person("cbernard", "Claire", "Bernard", "staff", "Utilisatrice"),
+    Person("erobert", "Emma", "Robert", "staff", "Utilisatrice, Polytech Nancy"),
     Person("gest-scol", "Sophie", "Lambert", "staff", "Gestionnaire, applications de scolarité"),
     Person("gest-scol2", "Paul", "Girard", "staff", "Gestionnaire, applications de scolarité"),
     Person("gest-rh", "Luc", "Petit", "staff", "Gestionnaire, applications RH et finances"),
@@ -129,6 +132,25 @@ SERVICES = [
 ]
 
 
+# Polytech Nancy's service is only for Polytech's staff: students are refused, the people of the Polytech
+# Nancy component see it, nobody else (its managers and admins aside). Set when the service has no rule yet.
+POLYTECH = "Polytech Nancy – Service informatique"
+POLYTECH_RULES = [
+    (RuleEffect.DENY, RuleTest.EQUALS, "eduPersonAffiliation", "student"),
+    (RuleEffect.ALLOW, RuleTest.EQUALS, "supannEntiteAffectationPrincipale", "Polytech Nancy"),
+]
+
+
+def cas_attributes():
+    """The attributes the demo CAS server sends, by login (cas_server/accounts.json): a demo person logged in
+    with their local password gets the same, so the visibility rules read them alike."""
+    try:
+        accounts = json.loads((PROJECT_DIR / "accounts.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {login: dict(account.get("attributes") or {}) for login, account in accounts.items()}
+
+
 def email_of(person):
     return f"{person.first_name}.{person.last_name}@univ-lorraine.fr".lower()
 
@@ -138,6 +160,7 @@ def load_demo_data():
     """Creates or updates the demo people, services and categories. Returns the people."""
     User = get_user_model()
     users = {}
+    attributes = cas_attributes()
     for person in PEOPLE:
         user, _ = User.objects.update_or_create(
             username=person.username,
@@ -149,6 +172,7 @@ def load_demo_data():
                 "is_staff": person.username == "admin",
                 "is_superuser": person.username == "admin",
                 "is_active": True,
+                "attributes": attributes.get(person.username, {}),
             },
         )
         if not user.check_password(DEMO_PASSWORD):
@@ -165,6 +189,14 @@ def load_demo_data():
             parent = ensure_category(service, None, code, category_label, short_label)
             for child_code, child_label, child_short in children:
                 ensure_category(service, parent, child_code, child_label, child_short)
+    polytech = Service.objects.get(label=POLYTECH)
+    if not polytech.visibility_rules.exists():
+        for position, (effect, test, attribute, value) in enumerate(POLYTECH_RULES):
+            VisibilityRule.objects.create(
+                service=polytech, position=position, effect=effect, test=test, attribute=attribute, value=value
+            )
+        polytech.visible_by_default = False
+        polytech.save(update_fields=["visible_by_default"])
     load_demo_faq(users)
     return PEOPLE
 

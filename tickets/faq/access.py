@@ -3,7 +3,8 @@
 A reader's level depends on the FAQ: 0 for a visitor, 1 for anyone logged in, 2 for a manager of the
 entry's service (any manager for the general FAQ) and for admins. An entry is read when its scope and the
 scope of every one of its ancestors are within that level, none of them is hidden (hidden entries are
-read by those who manage the FAQ only), and its service is enabled. ``readable_faq_entries`` is the same
+read by those who manage the FAQ only), and its service is enabled and visible to the reader (the visibility
+rules; its managers and admins see it always). ``readable_faq_entries`` is the same
 rule as one queryset, and always agrees with ``can_read_faq_entry``.
 """
 
@@ -11,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 
 from tickets.models import SCOPE_RANK, FaqEntry, FaqScope
-from tickets.permissions import is_manager, memberships_of
+from tickets.permissions import is_manager, memberships_of, sees_service, visible_service_ids
 
 VISITOR, USER, MANAGER = 0, 1, 2
 
@@ -44,7 +45,8 @@ def managed_faq_service_ids(user):
 
 def _entry_allowed(entry, user):
     """The entry on its own, without its ancestors."""
-    if entry.service_id is not None and not user.is_superuser and not entry.service.enabled:
+    outside = entry.service_id is not None and not user.is_superuser
+    if outside and not (entry.service.enabled and sees_service(user, entry.service_id)):
         return False
     if entry.hidden and not can_manage_faq(user, entry.service_id):
         return False
@@ -74,7 +76,7 @@ def _allowed_q(user):
     if is_manager(user):
         scope |= Q(service__isnull=True)
     visible = ~Q(hidden=True) | Q(service_id__in=list(managed_faq_service_ids(user)))
-    enabled = Q(service__isnull=True) | Q(service__enabled=True)
+    enabled = Q(service__isnull=True) | Q(service__enabled=True, service_id__in=list(visible_service_ids(user)))
     return scope & visible & enabled
 
 

@@ -20,13 +20,13 @@ from tickets.workflow import WorkflowError
 def choose_category(request):
     """Step 1/2: the categories the user may file a ticket in, filtered by ``q`` (also instantly with JS)."""
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    return render(request, "tickets/deposit_step1.html", {"tree": category_tree(query), "query": query})
+    return render(request, "tickets/deposit_step1.html", {"tree": category_tree(request.user, query), "query": query})
 
 
 @login_required
 def describe(request, category):
     """Step 2/2: subject, description, files, advanced properties. A URL that opens it for one category."""
-    category = depositable_category(category)
+    category = depositable_category(category, request.user)
     if category is None:
         raise Http404
     if request.method != "POST":
