@@ -22,6 +22,7 @@ from tickets.models.comments import Event
 from tickets.models.faq import SCOPE_RANK, FaqChange, FaqChangeKind, FaqEntry, FaqFile, FaqScope, FaqVote
 from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
+from tickets.models.satisfaction import Satisfaction
 from tickets.models.services import AssignmentMode, Membership, Service
 from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
 
@@ -56,6 +57,7 @@ __all__ = [
     "Priority",
     "RuleEffect",
     "RuleTest",
+    "Satisfaction",
     "SavedResponse",
     "Service",
     "Status",
