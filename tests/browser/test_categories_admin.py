@@ -32,7 +32,7 @@ def row(page, code):
 def test_gest_scol_adds_and_moves_categories(live_server, page, guide):
     service = Service.objects.get(label=SERVICE)
     log_in(page, live_server.url, "gest-scol")
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Services").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Services", exact=True).click()
     page.get_by_role("link", name=f"Gérer les catégories du service {SERVICE}").click()
     expect(page.get_by_role("heading", name=f"Catégories du service {SERVICE}")).to_be_visible()
     assert_accessible(page)

@@ -25,9 +25,9 @@ def test_a_manager_changes_the_closure_delay_and_adds_a_manager(live_server, bro
     page = context.new_page()
     log_in(page, live_server.url, "gest-scol")
 
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Services").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Services", exact=True).click()
     administration = page.get_by_role("navigation", name=f"Administration de {SCOLARITE}")
-    expect(administration.get_by_role("link")).to_have_count(2)
+    expect(administration.get_by_role("link")).to_have_text(["Propriétés", "Gestionnaires", "Visibilité"])
     assert_accessible(page)
 
     # The properties, with the keyboard alone: the link, the field, Enter sends the form.
