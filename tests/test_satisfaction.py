@@ -104,6 +104,17 @@ def test_the_workflow_keeps_the_first_rating(world, requested):
     assert Event.objects.filter(ticket=ticket, kind="ticket.closure_approved").latest("pk").data == {}
 
 
+def test_a_rating_written_meanwhile_wins_without_an_error(world, requested, monkeypatch):
+    """Two approvals cannot both pass the status check, but the unique constraint is the last guard: a row
+    written between the check and the insert leaves the approval done and the first rating kept."""
+    Satisfaction.objects.create(ticket=requested, rating=1, service=world["service"], author=world["people"]["owner"])
+    monkeypatch.setattr(workflow, "has_satisfaction", lambda ticket: False)
+    ticket = workflow.approve_closure(requested, actor=world["people"]["owner"], rating=5)
+    assert ticket.status == Status.APPROVED
+    assert list(Satisfaction.objects.values_list("rating", flat=True)) == [1]
+    assert Event.objects.get(ticket=ticket, kind="ticket.closure_approved").data == {}
+
+
 # The form, on the portal and from the mail link
 
 
@@ -305,3 +316,17 @@ def test_the_ticket_page_reads_as_many_queries_with_a_satisfaction(client, world
             counts[others, rating] = len(queries)
             assert (shown_satisfaction(page) is not None) == (rating is not None and role != "invitee")
     assert len(set(counts.values())) == 1, counts
+
+
+def test_the_approval_form_reads_a_fixed_number_of_queries(client, world):
+    counts = []
+    for others in (2, 30):
+        ticket = ticket_in(world, CLOSURE_REQUESTED)
+        for _ in range(others):
+            ticket = workflow.comment(ticket, actor=world["people"]["owner"], text="relance")
+        client.force_login(world["people"]["owner"])
+        client.get(action_url(ticket))
+        with CaptureQueriesContext(connection) as queries:
+            assert ASKED in client.get(action_url(ticket)).text
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -470,9 +470,14 @@ def check_satisfaction(rating, comment, *, text=""):
         raise WorkflowError(_("Ce commentaire n'est pas valide ou est trop long."), text=text)
 
 
+def has_satisfaction(ticket):
+    """Whether the owner already gave their satisfaction on ``ticket``."""
+    return Satisfaction.objects.filter(ticket_id=ticket.pk).exists()
+
+
 def _record_satisfaction(locked, actor, rating, comment):
     """Writes the ticket's one ``Satisfaction`` unless it has one; True when written."""
-    if Satisfaction.objects.filter(ticket_id=locked.pk).exists():
+    if has_satisfaction(locked):
         return False
     try:
         with transaction.atomic():  # a savepoint: the approval goes on if another rating won the race

@@ -4,7 +4,8 @@ optional, offered only while the ticket has none (never asked twice)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import SATISFACTION_COMMENT_MAX_LENGTH, Satisfaction
+from tickets import workflow
+from tickets.models import SATISFACTION_COMMENT_MAX_LENGTH
 
 NO_ANSWER = ""
 RATINGS = [
@@ -20,7 +21,7 @@ RATINGS = [
 def is_asked(form):
     """Whether the form asks for the satisfaction: not when the ticket already has one (read once per form)."""
     if not hasattr(form, "_satisfaction_asked"):
-        form._satisfaction_asked = not Satisfaction.objects.filter(ticket_id=form.ticket.pk).exists()
+        form._satisfaction_asked = not workflow.has_satisfaction(form.ticket)
     return form._satisfaction_asked
 
 
