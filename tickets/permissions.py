@@ -253,3 +253,8 @@ def can_follow(user, ticket):
 def can_hand_over(user, ticket):
     """Free or reassign the tickets of a manager who leaves the service: who manages its managers."""
     return has_service_privilege(user, ticket.service_id, "manage_managers")
+
+
+def can_see_satisfaction(user, ticket):
+    """The rating the owner gave at approval: the service's managers and admins; the owner sees their own."""
+    return is_service_manager(user, ticket)

@@ -10,7 +10,7 @@ from tickets import permissions
 from tickets.comments.history import history_for
 from tickets.comments.phrases import with_sentences
 from tickets.comments.scopes import can_see_entry, visible_entries
-from tickets.models import Attachment, Bookmark, Follower, Invitation, Ticket
+from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction, Ticket
 
 
 def get_ticket_for(user, number):
@@ -49,6 +49,26 @@ def get_attachment_for(user, token):
 OWNER_RECENT_TICKETS = 5
 
 
+def _satisfaction_columns(user, ticket):
+    """What the ticket page shows of the owner's satisfaction to ``user``, as annotations of the page's
+    one read of the ticket's personal figures: nothing for those who may not see it; ``satisfaction_is_own``
+    for the owner reading their own."""
+    may_see = permissions.can_see_satisfaction(user, ticket)
+    if not (may_see or permissions.is_owner(user, ticket)):
+        return {}, False
+    given = Satisfaction.objects.filter(ticket=OuterRef("pk"))
+    columns = {f"satisfaction_{name}": Subquery(given.values(name)[:1]) for name in ("rating", "comment", "created_at")}
+    return columns, not may_see
+
+
+def _satisfaction(values, is_own):
+    """The satisfaction read with the page's figures, as the template shows it; None when there is none."""
+    found = {name: values.pop(f"satisfaction_{name}", None) for name in ("rating", "comment", "created_at")}
+    if found["rating"] is None:
+        return None
+    return {**found, "is_own": is_own}
+
+
 def ticket_page(user, number):
     """Everything the ticket page shows, in a fixed number of queries whatever the data. Each history
     entry carries its ``files``, from the one read of the files the user may see (a file has its entry's
@@ -57,6 +77,7 @@ def ticket_page(user, number):
     invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
     # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
     ticket._invitations = {invitation.user_id: invitation.invited_by_id for invitation in invitees}
+    satisfaction_columns, satisfaction_is_own = _satisfaction_columns(user, ticket)
     personal = (
         Ticket.objects.filter(pk=ticket.pk)
         .annotate(
@@ -71,10 +92,12 @@ def ticket_page(user, number):
             ),
             following=Exists(Follower.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
             bookmarked=Exists(Bookmark.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
+            **satisfaction_columns,
         )
-        .values("follower_count", "following", "bookmarked")
+        .values("follower_count", "following", "bookmarked", *satisfaction_columns)
         .get()
     )
+    satisfaction = _satisfaction(personal, satisfaction_is_own)
     history, files = with_sentences(list(history_for(user, ticket))), list(files_for(user, ticket))
     by_entry = {}
     for file in files:
@@ -87,6 +110,7 @@ def ticket_page(user, number):
         "files": files,
         "may_remove_files": permissions.can_remove_file(user, ticket),
         "invitees": invitees,
+        "satisfaction": satisfaction,
         "owner_tickets": list(
             permissions.visible_tickets_for(user)
             .filter(owner_id=ticket.owner_id)

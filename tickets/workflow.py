@@ -11,7 +11,7 @@ transaction (``tickets.services.files``).
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +23,14 @@ from tickets.comments.scopes import writable_scopes
 from tickets.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    SATISFACTION_COMMENT_MAX_LENGTH,
     AssignmentMode,
     Attachment,
     EntryScope,
     Event,
     Invitation,
     Membership,
+    Satisfaction,
     Status,
     Ticket,
     TicketScope,
@@ -443,9 +445,54 @@ def close(ticket, *, actor, text="", scope=EntryScope.INVITED):
     return _perform(ticket, "close", actor=actor, text=text, scope=scope)
 
 
-def approve_closure(ticket, *, actor, text="", scope=EntryScope.INVITED):
-    """Approuver la clôture."""
-    return _perform(ticket, "approve_closure", actor=actor, text=text, scope=scope)
+def approve_closure(ticket, *, actor, text="", scope=EntryScope.INVITED, rating=None, satisfaction_comment=""):
+    """Approuver la clôture, with the owner's satisfaction when they give a ``rating`` (1 to 5) and
+    ``satisfaction_comment`` (plain text). Written in the approval's transaction with the service,
+    category and manager the ticket has now; never asked twice: a ticket already rated keeps its
+    rating and a new one is ignored. The history entry's data carries ``satisfaction`` when one was
+    written, so that the mail of that approval can tell the managers."""
+    comment = (satisfaction_comment or "").strip()
+    if rating is not None:
+        check_satisfaction(rating, comment, text=text)
+
+    def change(locked):
+        written = rating is not None and _record_satisfaction(locked, actor, rating, comment)
+        return Change({}, {"satisfaction": True} if written else {})
+
+    return _perform(ticket, "approve_closure", actor=actor, text=text, scope=scope, change=change)
+
+
+def check_satisfaction(rating, comment, *, text=""):
+    """Raises ``WorkflowError`` for a rating outside 1–5 or a comment too long or holding a NUL."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise WorkflowError(_("La note doit être comprise entre 1 et 5."), text=text)
+    if len(comment) > SATISFACTION_COMMENT_MAX_LENGTH or "\x00" in comment:
+        raise WorkflowError(_("Ce commentaire n'est pas valide ou est trop long."), text=text)
+
+
+def has_satisfaction(ticket):
+    """Whether the owner already gave their satisfaction on ``ticket``."""
+    return Satisfaction.objects.filter(ticket_id=ticket.pk).exists()
+
+
+def _record_satisfaction(locked, actor, rating, comment):
+    """Writes the ticket's one ``Satisfaction`` unless it has one; True when written."""
+    if has_satisfaction(locked):
+        return False
+    try:
+        with transaction.atomic():  # a savepoint: the approval goes on if another rating won the race
+            Satisfaction.objects.create(
+                ticket=locked,
+                rating=rating,
+                comment=comment,
+                author=actor,
+                service_id=locked.service_id,
+                category_id=locked.category_id,
+                manager_id=locked.manager_id,
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def refuse_closure(ticket, *, actor, text, scope=EntryScope.INVITED):

@@ -21,6 +21,7 @@ from tickets.categories.tree import depositable_categories
 from tickets.comments.scopes import writable_scopes
 from tickets.forms.fields import CategoryChoiceField, LoginField, MultipleFileField, PersonChoiceField, RichTextarea
 from tickets.forms.files import FormFiles
+from tickets.forms.satisfaction import check_comment, comment_field, rating_field
 from tickets.models import EntryScope, Invitation, Priority, TicketScope
 
 
@@ -317,7 +318,11 @@ ACTIONS = [
         "approve_closure",
         _("Approuver la clôture"),
         _("Vous avez approuvé la clôture du ticket."),
-        (OPTIONAL_TEXT,),
+        (
+            OPTIONAL_TEXT,
+            Field("rating", rating_field, default=lambda form: None),
+            Field("satisfaction_comment", comment_field, check=check_comment, default=lambda form: ""),
+        ),
     ),
     Action(
         "refuse_closure",

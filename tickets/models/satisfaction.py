@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models.tickets import Ticket
 
+# The longest comment kept with a rating, in characters.
+SATISFACTION_COMMENT_MAX_LENGTH = 2000
+
 
 class Satisfaction(models.Model):
     """Given at most once per ticket, never required. Kept with the service, category and manager the ticket had

@@ -16,8 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from tickets import permissions
 from tickets.comments.phrases import with_sentences
-from tickets.models import Status
+from tickets.models import Satisfaction, Status
 from tickets.notifications import replies
 from tickets.notifications.recipients import Reason
 from tickets.richtext import html_to_text, sanitize_html
@@ -117,11 +118,25 @@ def render_ticket_mail(recipient, ticket, events, reason, *, links=None):
             ],
             "reason": REASON_SENTENCES[reason] % {"service": ticket.service.label},
             "reply_line": reply_line(),
+            "satisfaction": satisfaction_told(recipient, ticket, events),
         }
         subject = mail_subject(ticket, events)
         text = render_to_string("mail/ticket_event.txt", context)
         html = render_to_string("mail/ticket_event.html", context)
     return RenderedMail(subject=subject, text=_tidy_text(text), html=html)
+
+
+def satisfaction_told(recipient, ticket, events):
+    """The ``Satisfaction`` given with an approval among ``events``, when ``recipient`` may see it (the
+    service's managers and admins); None otherwise."""
+    approved = any(event.kind == "ticket.closure_approved" and _gave_satisfaction(event) for event in events)
+    if not approved or not permissions.can_see_satisfaction(recipient, ticket):
+        return None
+    return Satisfaction.objects.filter(ticket_id=ticket.pk).first()
+
+
+def _gave_satisfaction(event):
+    return isinstance(event.data, dict) and event.data.get("satisfaction") is True
 
 
 def reply_line():
