@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tickets.attachments.thumbnails import add_thumbnail_to
 from tickets.faq import editing
 from tickets.faq.changes import changes_of_faq, with_sentences
 from tickets.faq.files import MAX_FILES_PER_ENTRY, check_faq_files
-from tickets.faq.thumbnails import add_faq_thumbnail
 from tickets.models import FaqChange, FaqEntry, FaqFile, FaqScope, Membership
 
 pytestmark = pytest.mark.django_db
@@ -292,7 +292,7 @@ def test_files_are_stored_under_a_token_and_their_history_says_their_names(faq, 
     assert len(stored.token) == 32 and stored.file.name.endswith(stored.token)
     assert stored_names(settings) == [stored.token]
     assert only_change().details == {"name": "Écran <b>.png"}
-    assert add_faq_thumbnail(stored.pk)
+    assert add_thumbnail_to(FaqFile, stored.pk)
     assert fresh(faq["q1"]).files.get().thumbnail.name.startswith(f"thumbnails/{stored.token}")
     editing.remove_faq_file(faq["q1"], stored, actor=sophie)
     assert FaqChange.objects.filter(kind="file_removed", details={"name": "Écran <b>.png"}).exists()

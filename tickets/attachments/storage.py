@@ -35,25 +35,31 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
         content_type=info.content_type,
         size=info.size,
     )
-    try:
-        # A savepoint: when the caller's transaction is still open, a failed insert does not spoil it.
-        with transaction.atomic():
-            uploaded_file.seek(0)
-            attachment.file.save(attachment.token, uploaded_file, save=False)
-            attachment.save()
-    except BaseException:
-        delete_stored_files(attachment)
-        raise
+    save_file_and_row(attachment, uploaded_file)
     if info.is_image:
         # Robust: the attachment is committed whatever becomes of its thumbnail.
         transaction.on_commit(partial(queue_thumbnail, attachment.pk), robust=True)
     return attachment
 
 
-def delete_files_after_commit(attachment):
-    """Deletes the file and the thumbnail of an attachment whose row the current transaction deletes, once
-    it commits: rolled back, the row still points to them. Raises nothing."""
-    fields = [field for field in (attachment.file, attachment.thumbnail) if field.name]
+def save_file_and_row(stored, uploaded_file):
+    """Writes ``uploaded_file`` under ``stored.token``, then saves the row ``stored`` (an attachment or a FAQ
+    file). If the row cannot be saved, the file just written is deleted and the error is raised."""
+    try:
+        # A savepoint: when the caller's transaction is still open, a failed insert does not spoil it.
+        with transaction.atomic():
+            uploaded_file.seek(0)
+            stored.file.save(stored.token, uploaded_file, save=False)
+            stored.save()
+    except BaseException:
+        delete_stored_files(stored)
+        raise
+
+
+def delete_files_after_commit(*stored_files):
+    """Deletes the files and thumbnails of stored files (attachments, FAQ files) whose rows the current
+    transaction deletes, once it commits: rolled back, the rows still point to them. Raises nothing."""
+    fields = [field for stored in stored_files for field in (stored.file, stored.thumbnail) if field.name]
 
     def delete():
         for field in fields:
@@ -62,9 +68,9 @@ def delete_files_after_commit(attachment):
     transaction.on_commit(delete, robust=True)
 
 
-def delete_stored_files(attachment):
-    """Deletes the files of an attachment whose row is not saved, or rolled back. Raises nothing."""
-    for field in (attachment.file, attachment.thumbnail):
+def delete_stored_files(stored):
+    """Deletes the file and thumbnail of a stored file whose row is not saved, or rolled back. Raises nothing."""
+    for field in (stored.file, stored.thumbnail):
         if field.name:
             _delete_quietly(field)
 

@@ -69,37 +69,39 @@ def _encode_thumbnail(image, *, as_jpeg):
 
 
 def add_thumbnail(attachment_id):
-    """Draws the thumbnail of the attachment ``attachment_id`` and saves it, if it is an image without one.
+    """Draws the thumbnail of the attachment ``attachment_id`` and saves it (see ``add_thumbnail_to``)."""
+    return add_thumbnail_to(Attachment, attachment_id)
+
+
+def add_thumbnail_to(model, pk):
+    """Draws the thumbnail of the stored file ``pk`` of ``model`` (an ``Attachment`` or a ``FaqFile``: a
+    ``file``, a ``thumbnail``, a ``token`` and a ``content_type``) and saves it, if it is an image without one.
 
     Returns whether a thumbnail was saved: not when the row or its file is gone, the file is not an image
     that can be drawn, or another worker saved one first. Raises nothing but database errors.
     """
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None or attachment.thumbnail or attachment.content_type not in IMAGE_TYPES:
+    stored = model.objects.filter(pk=pk).first()
+    if stored is None or stored.thumbnail or stored.content_type not in IMAGE_TYPES:
         return False
     try:
-        with attachment.file.open("rb") as file:
+        with stored.file.open("rb") as file:
             thumbnail = make_thumbnail(file)
     except OSError:
-        logger.warning("No thumbnail for attachment %s: its file cannot be read", attachment_id, exc_info=True)
+        logger.warning("No thumbnail for %s %s: its file cannot be read", model.__name__, pk, exc_info=True)
         return False
     if thumbnail is None:
         return False
-    return _save_thumbnail(attachment_id, thumbnail)
-
-
-def _save_thumbnail(attachment_id, thumbnail):
     with transaction.atomic():
-        # Locked, so that two workers handed the same attachment (a task sent twice) keep one thumbnail.
-        attachment = Attachment.objects.select_for_update().filter(pk=attachment_id).first()
-        if attachment is None or attachment.thumbnail:
+        # Locked, so that two workers handed the same file (a task sent twice) keep one thumbnail.
+        stored = model.objects.select_for_update().filter(pk=pk).first()
+        if stored is None or stored.thumbnail:
             return False
         name = PurePath(thumbnail.name)
         size = name.stem.removeprefix("thumbnail")
-        attachment.thumbnail.save(f"{attachment.token}{size}{name.suffix}", thumbnail, save=False)
+        stored.thumbnail.save(f"{stored.token}{size}{name.suffix}", thumbnail, save=False)
         try:
-            attachment.save(update_fields=["thumbnail"])
+            stored.save(update_fields=["thumbnail"])
         except BaseException:
-            attachment.thumbnail.storage.delete(attachment.thumbnail.name)
+            stored.thumbnail.storage.delete(stored.thumbnail.name)
             raise
     return True

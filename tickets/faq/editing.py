@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.attachments.storage import delete_files_after_commit, delete_stored_files
 from tickets.faq.access import can_manage_faq
-from tickets.faq.files import delete_files_after_commit, delete_stored_files, store_faq_file
+from tickets.faq.files import store_faq_file
 from tickets.models import Category, FaqChange, FaqChangeKind, FaqEntry, FaqFile, FaqScope
 from tickets.richtext import sanitize_html
 
@@ -191,7 +192,7 @@ def remove_faq_file(entry, faq_file, *, actor):
             raise ValidationError(_("Ce fichier n'existe plus."), code="gone")
         now = timezone.now()
         faq_file.delete()
-        delete_files_after_commit([faq_file])
+        delete_files_after_commit(faq_file)
         _record(entry, FaqChangeKind.FILE_REMOVED, actor, now, {"name": faq_file.name})
         _touch(entry, actor, now)
 
@@ -296,7 +297,7 @@ def delete_faq_entry(entry, *, actor):
         files = list(FaqFile.objects.filter(entry__in=subtree))
         now = timezone.now()
         _record(entry, FaqChangeKind.DELETED, actor, now, {"held": held} if held else {})
-        delete_files_after_commit(files)
+        delete_files_after_commit(*files)
         entry.delete()
 
 

@@ -6,7 +6,6 @@ the largest accepted image takes hundreds of megabytes, which a request should n
 pages link the file until its thumbnail is there, as a ticket's do.
 """
 
-import logging
 import secrets
 from functools import partial
 
@@ -19,10 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from tickets.attachments.checks import QUOTED_NAME, clean_filename, validate_upload
+from tickets.attachments.storage import save_file_and_row
 from tickets.faq.tasks import queue_faq_thumbnail
 from tickets.models import FaqFile
-
-logger = logging.getLogger(__name__)
 
 # An entry's answer is read by many: a few illustrations and documents, not an archive.
 MAX_FILES_PER_ENTRY = 10
@@ -110,40 +108,7 @@ def store_faq_file(entry, uploaded_file, *, uploaded_by):
         content_type=info.content_type,
         size=info.size,
     )
-    try:
-        with transaction.atomic():
-            uploaded_file.seek(0)
-            stored.file.save(stored.token, uploaded_file, save=False)
-            stored.save()
-    except BaseException:
-        delete_stored_files(stored)
-        raise
+    save_file_and_row(stored, uploaded_file)
     if info.is_image:
         transaction.on_commit(partial(queue_faq_thumbnail, stored.pk), robust=True)
     return stored
-
-
-def delete_files_after_commit(files):
-    """Deletes the stored files (and thumbnails) of ``files``, whose rows the current transaction deletes,
-    once it commits: rolled back, the rows still point to them. Raises nothing."""
-    fields = [field for stored in files for field in (stored.file, stored.thumbnail) if field.name]
-
-    def delete():
-        for field in fields:
-            _delete_quietly(field)
-
-    transaction.on_commit(delete, robust=True)
-
-
-def delete_stored_files(stored):
-    """Deletes the files of a ``FaqFile`` whose row is not saved, or rolled back. Raises nothing."""
-    for field in (stored.file, stored.thumbnail):
-        if field.name:
-            _delete_quietly(field)
-
-
-def _delete_quietly(field):
-    try:
-        field.storage.delete(field.name)
-    except OSError:
-        logger.exception("Could not delete %s", field.name)

@@ -4,15 +4,17 @@ import logging
 
 from celery import shared_task
 
-from tickets.faq.thumbnails import add_faq_thumbnail
+from tickets.attachments.thumbnails import add_thumbnail_to
+from tickets.models import FaqFile
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="tickets.faq.tasks.draw_faq_thumbnail", ignore_result=True)
 def draw_faq_thumbnail(file_id):
-    """Draws and saves the thumbnail of the FAQ file ``file_id`` (see ``add_faq_thumbnail``)."""
-    return add_faq_thumbnail(file_id)
+    """Draws and saves the thumbnail of the FAQ file ``file_id`` as a ticket's file's is drawn (see
+    ``tickets.attachments.thumbnails.add_thumbnail_to``)."""
+    return add_thumbnail_to(FaqFile, file_id)
 
 
 def queue_faq_thumbnail(file_id):
