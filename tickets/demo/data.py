@@ -183,8 +183,14 @@ def load_demo_data():
 
     for label, address, managers, categories in SERVICES:
         service, _ = Service.objects.update_or_create(label=label, defaults={"email": address, "enabled": True})
-        for username in managers:
-            Membership.objects.get_or_create(service=service, user=users[username])
+        for position, username in enumerate(managers):
+            # The first manager listed leads the service: they also run its properties and its managers.
+            lead = position == 0
+            Membership.objects.get_or_create(
+                service=service,
+                user=users[username],
+                defaults={"can_manage_service": lead, "can_manage_managers": lead},
+            )
         for code, category_label, short_label, children in categories:
             parent = ensure_category(service, None, code, category_label, short_label)
             for child_code, child_label, child_short in children:
