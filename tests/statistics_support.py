@@ -105,6 +105,21 @@ def make_world(make_user, make_service, make_category):
         "A1": a1,
         "A1a": make_category(scolarite, parent=a1, code="A1a", label="Apogée"),
         "A2": make_category(scolarite, code="A2", label="Éditions"),
-        "B1": make_category(paie, code="B1", label="=Paie et bulletins"),
+        "B1": make_category(paie, label="=Paie et bulletins"),
     }
     return {"people": people, "services": {"A": scolarite, "B": paie}, "categories": categories}
+
+
+def table_rows(html, name):
+    """The headers and the rows of the page's table ``name`` (data-table), as text."""
+    import re
+    from html import unescape
+
+    found = re.search(r'<table[^>]*data-table="' + re.escape(name) + r'"[^>]*>(.*?)</table>', html, re.S)
+    assert found, name
+    cells = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.S)
+    rows = [
+        [unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells.findall(row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", found.group(1), re.S)
+    ]
+    return rows[0], rows[1:]

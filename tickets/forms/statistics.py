@@ -3,6 +3,8 @@
 by its default; the page is never refused for it, and a service, category or manager outside the reader's
 services is refused as a choice that does not exist."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,8 @@ from tickets.statistics.periods import (
 from tickets.statistics.scope import Scope
 
 FREE_DATES = "libre"
+EARLIEST, LATEST = date(1970, 1, 1), date(2100, 12, 31)
+LONGEST = 3660  # days: ten years
 AUTOMATIC = "auto"
 
 
@@ -51,6 +55,12 @@ class StatisticsFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         first, last = data.get("du"), data.get("au")
+        for name in ("du", "au"):
+            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
+                self.add_error(name, _("Choisissez une date entre 1970 et 2100."))
+                first, last = None, None
+        if first and last and (last - first).days >= LONGEST:
+            self.add_error("au", _("La période ne peut dépasser dix ans."))
         if data.get("periode") == FREE_DATES:
             if not first and "du" not in self.errors:
                 self.add_error("du", _("Indiquez le premier jour de la période."))
