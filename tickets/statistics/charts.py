@@ -29,7 +29,7 @@ def _number(value):
 
 def _frame(chart_id, title, desc, height, body):
     return format_html(
-        '<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}"'
+        '<svg class="chart" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc" viewBox="0 0 {w} {h}"'
         ' xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">'
         '{desc}</desc><text x="{x}" y="20" font-size="15" font-weight="bold" fill="{text}">{title}</text>'
         "{body}</svg>",
