@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from tickets.models import Status
 from tickets.statistics import charts, delays, figures
@@ -76,7 +76,7 @@ def activity_tables(scope, period, names):
     table = Table(
         "activite",
         _("Tickets ouverts, clos et en cours à la fin de chaque période"),
-        [_("Période"), _("Ouverts"), _("Clos"), _("En cours à la fin")],
+        [_("Période"), pgettext("statistics", "Ouverts"), _("Clos"), _("En cours à la fin")],
         [[label, opened, closed, backlog] for label, (_day, opened, closed, backlog) in zip(labels, rows, strict=True)],
     )
     table.charts = [
@@ -85,7 +85,7 @@ def activity_tables(scope, period, names):
             _("Tickets ouverts et clos"),
             _("Nombre de tickets ouverts et de tickets clos par période ; les valeurs sont dans le tableau."),
             labels,
-            [(_("Ouverts"), [r[1] for r in rows]), (_("Clos"), [r[2] for r in rows])],
+            [(pgettext("statistics", "Ouverts"), [r[1] for r in rows]), (_("Clos"), [r[2] for r in rows])],
         ),
         charts.line(
             "chart-en-cours",
@@ -122,7 +122,7 @@ def delay_tables(scope, period, names):
             str(DELAY_CAPTIONS[dimension]),
             [
                 str(DIMENSION_HEADERS[dimension]),
-                _("Pris en charge"),
+                pgettext("statistics", "Pris en charge"),
                 _("Délai de prise en charge médian"),
                 _("Délai de prise en charge, 90e centile"),
                 _("Résolus"),
