@@ -81,6 +81,11 @@ def test_another_service_by_id_is_refused(client, data):
     assert [row[0] for row in rows] == ["Paie"]
     rows = read_csv(client.get(csv_url("delais-service", service=scolarite.pk)))
     assert [row[0] for row in rows[1:]] == ["Paie"]
+    # Nor another service's category or manager.
+    response = client.get(url("delais", categorie=data["categories"]["A1"].pk, gestionnaire=data["people"]["m1"].pk))
+    assert response.context["form"].errors.keys() == {"categorie", "gestionnaire"}
+    _headers, rows = table_rows(response.content.decode(), "delais-service")
+    assert [row[0] for row in rows] == ["Paie"]
 
 
 @pytest.mark.parametrize("table", list(TABLES))
