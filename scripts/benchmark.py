@@ -1,13 +1,18 @@
 """Server-time benchmark of the busiest pages, on PostgreSQL with 100,000 synthetic tickets.
 
 Usage (from the project folder, PostgreSQL reachable):
-    .venv/bin/python scripts/benchmark.py [--tickets 100000] [--runs 60] [--keep]
+    .venv/bin/python scripts/benchmark.py [--tickets 100000] [--runs 60] [--keep] [--database NAME]
+    .venv/bin/python scripts/benchmark.py --statistics --tickets 1000000 --runs 30 --database statbench
 
 It creates a database of its own (``assistance_bench`` on the server of BENCH_DATABASE_URL, by default
 postgres://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo data and the synthetic
 tickets, then times each page through Django's full request handling (middleware, views, templates,
 queries) in this process, and prints the median and the 95th percentile in milliseconds. The
 database is dropped at the end unless --keep is given.
+
+With --statistics it times the STATISTIQUES pages instead (an admin, every service, the last 12 months, each
+tab and one CSV), after adding a satisfaction rating to one approved ticket in three, and prints the number
+of queries of each page too.
 """
 
 import argparse
@@ -27,17 +32,22 @@ def main():
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--database", default="assistance_bench", help="name of the benchmark database")
+    parser.add_argument("--statistics", action="store_true", help="time the statistics pages")
     arguments = parser.parse_args()
+    name = arguments.database
+    if not name.replace("_", "").isalnum():
+        parser.error("--database: letters, digits and underscores only")
 
     server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    bench_url = urlparse(server)._replace(path="/assistance_bench").geturl()
+    bench_url = urlparse(server)._replace(path=f"/{name}").geturl()
     import psycopg2
 
     admin = psycopg2.connect(server)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS assistance_bench")
-        cursor.execute("CREATE DATABASE assistance_bench")
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
 
     os.environ.update(
         DATABASE_URL=bench_url,
@@ -57,7 +67,7 @@ def main():
         connections.close_all()
         if not arguments.keep:
             with admin.cursor() as cursor:
-                cursor.execute("DROP DATABASE IF EXISTS assistance_bench")
+                cursor.execute(f"DROP DATABASE IF EXISTS {name}")
         admin.close()
 
 
@@ -77,9 +87,13 @@ def run(arguments):
     call_command("migrate", verbosity=0)
     load_demo_data()
     generate_tickets(arguments.tickets, seed=1)
+    if arguments.statistics:
+        add_satisfaction()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"{arguments.tickets} tickets ready in {time.monotonic() - started:.0f} s")
+    if arguments.statistics:
+        return time_statistics(arguments)
 
     User = get_user_model()
     owner, manager = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
@@ -125,6 +139,60 @@ def run(arguments):
         timings.sort()
         p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
         print(f"{name:<34} {statistics.median(timings):>10.1f} {p95:>8.1f}")
+
+
+def add_satisfaction():
+    """A rating for one approved ticket in three, as if given at its approval, in one statement."""
+    from django.db import connection
+
+    from tickets.models import Satisfaction, Ticket
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Satisfaction._meta.db_table} "  # noqa: S608 (the models' own table names)
+            "(ticket_id, rating, comment, author_id, service_id, category_id, manager_id, created_at) "
+            "SELECT id, 1 + (id * 7) % 5, '', owner_id, service_id, category_id, manager_id, closed_at "
+            f"FROM {Ticket._meta.db_table} WHERE status = 'approved' AND id % 3 = 0"
+        )
+        print(f"{cursor.rowcount} satisfaction ratings")
+
+
+def time_statistics(arguments):
+    """The statistics pages for an admin, every service, the last 12 months: median, p95, queries."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from tickets.statistics.tables import TABS
+
+    reader = Client()
+    reader.force_login(get_user_model().objects.get(username="admin"))
+    cases = [(f"statistics, {tab}", reverse("statistics"), {"vue": tab, "periode": "12m"}) for tab in TABS]
+    cases.append(
+        ("statistics CSV, delays per service", reverse("statistics_csv", args=["delais-service"]), {"periode": "12m"})
+    )
+    print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  (runs: {arguments.runs})")
+    for name, url, params in cases:
+        for _ in range(2):  # warm-up
+            assert reader.get(url, params).status_code == 200, name
+        queries = []
+
+        def counted(execute, sql, *args, queries=queries):
+            queries.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(counted):
+            reader.get(url, params)
+        timings = []
+        for _ in range(arguments.runs):
+            before = time.perf_counter()
+            response = reader.get(url, params)
+            timings.append((time.perf_counter() - before) * 1000)
+            assert response.status_code == 200, name
+        timings.sort()
+        p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+        print(f"{name:<40} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}")
 
 
 if __name__ == "__main__":

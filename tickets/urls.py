@@ -14,6 +14,7 @@ from tickets.views import (
     preferences,
     responses,
     services,
+    statistics,
     ticket,
     visibility,
 )
@@ -41,4 +42,5 @@ urlpatterns = [
     *journal.urlpatterns,
     *services.urlpatterns,
     *visibility.urlpatterns,
+    *statistics.urlpatterns,
 ]

@@ -38,6 +38,14 @@ class Event(models.Model):
             models.Index(fields=["ticket", "created_at"], name="event_ticket_created"),
             # The Journal reads every service's entries newest first, a page at a time.
             models.Index(fields=["-created_at", "-id"], name="event_newest_first"),
+            # The statistics count the changes of status to and from a final one, and the closure refusals.
+            models.Index(
+                fields=["created_at", "ticket"],
+                name="event_status_moves",
+                condition=models.Q(new_status__in=["approved", "expired", "cancelled", "rejected"])
+                | models.Q(old_status__in=["approved", "expired", "cancelled", "rejected"])
+                | models.Q(kind="ticket.closure_refused"),
+            ),
         ]
 
     def __str__(self):

@@ -54,6 +54,10 @@ class Ticket(models.Model):
             models.Index(fields=["owner", "-created_at"], name="ticket_owner_created"),
             models.Index(fields=["-last_action_at"], name="ticket_last_action"),
             models.Index(fields=["status", "recall_at"], name="ticket_status_recall"),
+            # The statistics read tickets by the date they were filed, taken in charge, closed.
+            models.Index(fields=["created_at", "service"], name="ticket_created_service"),
+            models.Index(fields=["taken_at"], name="ticket_taken"),
+            models.Index(fields=["closed_at"], name="ticket_closed"),
         ]
 
     def __str__(self):

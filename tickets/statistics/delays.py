@@ -1,0 +1,122 @@
+"""Delay to take in charge and time to resolution, median and 90th percentile, per service, category and
+manager (where the ticket is now).
+
+- Taking in charge: the tickets whose ``taken_at`` (their latest taking in charge) falls in the period,
+  from their filing to it.
+- Resolution: the tickets closed now whose ``closed_at`` (their latest closure) falls in the period, from
+  their filing to it.
+
+Percentiles are continuous (linear interpolation, as PostgreSQL's ``percentile_cont``): computed by
+PostgreSQL in SQL, elsewhere in Python over the period's tickets, with the same result.
+"""
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Aggregate, Case, Count, F, FloatField, Q, When
+from django.db.models.functions import Extract
+
+from tickets.models import FINAL_STATUSES, Ticket
+
+DIMENSIONS = {"service": "service_id", "category": "category_id", "manager": "manager_id"}
+MEASURES = ("taken", "closed")
+
+
+class PercentileCont(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(values, fraction):
+    """The continuous percentile of sorted ``values`` (None for none), as PostgreSQL's percentile_cont."""
+    if not values:
+        return None
+    position = fraction * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def _filters(scope, period):
+    taken = Q(taken_at__gte=period.start, taken_at__lt=period.end)
+    closed = Q(closed_at__gte=period.start, closed_at__lt=period.end, status__in=sorted(FINAL_STATUSES))
+    return Ticket.objects.filter(scope.tickets()).filter(taken | closed), taken, closed
+
+
+def delays(scope, period, dimension):
+    """[(key, taken count, median hours, p90 hours, closed count, median hours, p90 hours)] for ``dimension``
+    ("service", "category" or "manager"), the most tickets first. One query."""
+    if connection.vendor == "postgresql":
+        return _delays_in_sql(scope, period, dimension)
+    return delays_in_python(scope, period)[dimension]
+
+
+def _hours(start, end):
+    return Extract(F(end) - F(start), "epoch") / 3600.0
+
+
+def _delays_in_sql(scope, period, dimension):
+    tickets, taken, closed = _filters(scope, period)
+    to_take = Case(When(taken, then=_hours("created_at", "taken_at")), output_field=FloatField())
+    to_close = Case(When(closed, then=_hours("created_at", "closed_at")), output_field=FloatField())
+    rows = (
+        tickets.values_list(DIMENSIONS[dimension])
+        .annotate(
+            taken=Count("pk", filter=taken),
+            taken_median=PercentileCont(to_take, 0.5),
+            taken_p90=PercentileCont(to_take, 0.9),
+            closed=Count("pk", filter=closed),
+            closed_median=PercentileCont(to_close, 0.5),
+            closed_p90=PercentileCont(to_close, 0.9),
+        )
+        .values_list(
+            DIMENSIONS[dimension], "taken", "taken_median", "taken_p90", "closed", "closed_median", "closed_p90"
+        )
+    )
+    return _ordered(list(rows))
+
+
+def delays_in_python(scope, period):
+    """The three dimensions' rows at once, from one query of the period's tickets."""
+    tickets, _taken, _closed = _filters(scope, period)
+    rows = tickets.values_list(
+        "service_id", "category_id", "manager_id", "created_at", "taken_at", "closed_at", "status"
+    )
+    durations = {name: defaultdict(lambda: ([], [])) for name in DIMENSIONS}
+    final = set(FINAL_STATUSES)
+    for service_id, category_id, manager_id, created_at, taken_at, closed_at, status in rows:
+        is_taken = taken_at is not None and period.start <= taken_at < period.end
+        is_closed = status in final and closed_at is not None and period.start <= closed_at < period.end
+        keys = {"service": service_id, "category": category_id, "manager": manager_id}
+        for name, key in keys.items():
+            if is_taken:
+                durations[name][key][0].append((taken_at - created_at).total_seconds() / 3600)
+            if is_closed:
+                durations[name][key][1].append((closed_at - created_at).total_seconds() / 3600)
+    result = {}
+    for name, by_key in durations.items():
+        rows = []
+        for key, (to_take, to_close) in by_key.items():
+            to_take.sort()
+            to_close.sort()
+            rows.append(
+                (
+                    key,
+                    len(to_take),
+                    percentile(to_take, 0.5),
+                    percentile(to_take, 0.9),
+                    len(to_close),
+                    percentile(to_close, 0.5),
+                    percentile(to_close, 0.9),
+                )
+            )
+        result[name] = _ordered(rows)
+    return result
+
+
+def _ordered(rows):
+    return sorted(rows, key=lambda row: (-(row[1] + row[4]), str(row[0])))
