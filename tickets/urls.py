@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import bookmarks, dashboard, deposit, faq, files, links, pages, preferences, ticket
+from tickets.views import bookmarks, dashboard, deposit, faq, files, links, pages, preferences, search, ticket
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -19,4 +19,5 @@ urlpatterns = [
     *links.urlpatterns,
     *faq.urlpatterns,
     *preferences.urlpatterns,
+    *search.urlpatterns,
 ]

@@ -33,6 +33,7 @@ from tickets.models import (
 )
 from tickets.notifications import announce
 from tickets.richtext import sanitize_html
+from tickets.search.index import index_ticket
 
 OPEN = OPEN_STATUSES
 FINAL = FINAL_STATUSES
@@ -267,6 +268,7 @@ def _perform(ticket, action, *, actor, text="", scope=EntryScope.INVITED, change
         locked.recorded_entry = _record(
             locked, actor, KINDS[action], old_status, sanitize_html(text), scope, applied.data, now
         )
+        index_ticket(locked)
     return locked
 
 
@@ -326,6 +328,7 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
     ticket.recorded_entry = _record(
         ticket, actor, "ticket.created", "", ticket.description, EntryScope.INVITED, data, now
     )
+    index_ticket(ticket)
     return ticket
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from tickets.attachments.checks import validate_upload
 from tickets.attachments.tasks import queue_thumbnail
 from tickets.models import Attachment
+from tickets.search.index import index_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
             uploaded_file.seek(0)
             attachment.file.save(attachment.token, uploaded_file, save=False)
             attachment.save()
+            # The file's name is searchable by those who read it, from this transaction on.
+            index_ticket(ticket)
     except BaseException:
         delete_stored_files(attachment)
         raise

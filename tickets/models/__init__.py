@@ -20,6 +20,7 @@ from tickets.models.comments import Event
 from tickets.models.faq import SCOPE_RANK, FaqChange, FaqChangeKind, FaqEntry, FaqFile, FaqScope, FaqVote
 from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
+from tickets.models.search import SearchDocument
 from tickets.models.services import Membership, Service
 from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
 
@@ -50,6 +51,7 @@ __all__ = [
     "Origin",
     "OutgoingMail",
     "Priority",
+    "SearchDocument",
     "Service",
     "Status",
     "Ticket",
