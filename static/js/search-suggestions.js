@@ -29,9 +29,10 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
+  // Deferred scripts run before DOMContentLoaded, this one before htmx (it comes first in the page).
+  if (document.readyState === "complete") {
     setUp();
+  } else {
+    document.addEventListener("DOMContentLoaded", setUp);
   }
 })();

@@ -33,7 +33,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"autocomplete": "off"})
         self.fields["service"].queryset = Service.objects.filter(enabled=True).order_by("label")
         self.fields["categorie"].queryset = (
             Category.objects.filter(enabled=True, service__enabled=True)
