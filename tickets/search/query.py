@@ -174,7 +174,8 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     results.page = min(max(1, page), results.pages)
     start = (results.page - 1) * PER_PAGE
     if sort == "pertinence" and terms:
-        kept = SearchDocument.objects.filter(pk__in=recent[:MAX_RESULTS].values("pk"))
+        # Listed first: the match condition names the table, which a subquery would alias.
+        kept = SearchDocument.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:MAX_RESULTS]))
         ordered = kept.annotate(rank=engines.rank(terms)).order_by("-rank", *ORDER["recent"])
     else:
         ordered = rows.order_by(*ORDER.get(sort, ORDER["recent"]))

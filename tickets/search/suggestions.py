@@ -23,7 +23,8 @@ def suggestions(user, raw_subject):
     matched = readable_rows(user).extra(where=[sql], params=params)  # noqa: S610 (the words are parameters)
     recent = matched.order_by(*ORDER["recent"])[:CANDIDATES]
     tickets = list(
-        SearchDocument.objects.filter(pk__in=recent.values("pk"))
+        # Listed first: the match condition names the table, which a subquery would alias.
+        SearchDocument.objects.filter(pk__in=list(recent.values_list("pk", flat=True)))
         .annotate(rank=engines.rank(terms, any_term=True, prefix=True))
         .order_by("-rank", *ORDER["recent"])
         .values("ticket_id", "subject", "status")[:MAX_TICKETS]
