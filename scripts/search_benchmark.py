@@ -107,7 +107,6 @@ def measure(runs):
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from tickets.models import SearchDocument, Ticket
@@ -140,7 +139,13 @@ def measure(runs):
         client = clients[username]
         for _ in range(3):  # warm-up
             assert client.get(url, params).status_code == 200, name
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             client.get(url, params)
         timings = []
         for _ in range(runs):

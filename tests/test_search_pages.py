@@ -79,8 +79,12 @@ def test_owner_and_manager_filters_are_offered_to_managers_only(client, scene):
     client.force_login(scene["people"]["gest-scol"])
     page = client.get(reverse("search"), {"q": "apogee", "proprietaire": "mdupont"}).text
     assert 'name="proprietaire"' in page and "0 ticket" in page
-    page = client.get(reverse("search"), {"q": "apogee", "proprietaire": "seclier5", "statut": "ouverts"}).text
-    assert "1 ticket" in page
+    scol = scene["services"]["scol"].pk
+    params = {"q": "apogee", "proprietaire": "seclier5", "statut": "ouverts", "service": scol, "tri": "recent"}
+    page = client.get(reverse("search"), params).text
+    assert "1 ticket" in page and 'value="seclier5"' in page
+    for name, value in [("service", scol), ("statut", "ouverts"), ("tri", "recent")]:
+        assert f'<option value="{value}" selected>' in page, name
 
 
 def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene):

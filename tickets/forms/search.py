@@ -50,6 +50,28 @@ class SearchForm(forms.Form):
             del self.fields["proprietaire"]
             del self.fields["gestionnaire"]
 
+    def choice_fields(self):
+        """The lists as (bound field, options, selected value) for the template, which writes them out."""
+        options = {
+            "service": [("", _("Tous les services"))]
+            + [(str(service.pk), service.label) for service in self.fields["service"].queryset],
+            "categorie": [("", _("Toutes les catégories"))]
+            + [
+                (str(category.pk), self.fields["categorie"].label_from_instance(category))
+                for category in self.fields["categorie"].queryset
+            ],
+            "statut": [(key, label) for key, label in self.fields["statut"].choices],
+            "tri": SORT_CHOICES,
+        }
+        for name, choices in options.items():
+            bound = self[name]
+            bound.options = choices
+            bound.selected = str(bound.value() or ("pertinence" if name == "tri" else ""))
+            yield bound
+
+    def text_fields(self):
+        return [self[name] for name in ("du", "au", "proprietaire", "gestionnaire") if name in self.fields]
+
     def clean_q(self):
         # A NUL cannot be stored nor shown: it is a separator like any other.
         return self.cleaned_data["q"].replace("\x00", " ")
