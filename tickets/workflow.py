@@ -3,7 +3,8 @@ ticket's status, service, manager or owner.
 
 Each action locks the ticket's row, checks that the ticket has not changed since the actor saw it,
 that the move is allowed from the current status (``MOVES``) and that the actor holds the right
-(``tickets.permissions``), saves, writes one history entry and announces it to notifications. The ticket
+(``tickets.permissions``), saves, writes one history entry, rewrites the ticket's search index rows
+(``tickets.search.index``) and announces the entry to notifications. The ticket
 it returns carries that entry as ``recorded_entry``, so that a caller may attach files to it in the same
 transaction (``tickets.services.files``).
 """
