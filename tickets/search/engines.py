@@ -64,6 +64,36 @@ def rank(terms, *, any_term=False, prefix=False):
     return RawSQL(" + ".join(sql) or "0", params)  # noqa: S611 (fixed SQL, the words are parameters)
 
 
+# A word in fewer rows than this share is looked up through the GIN index, then sorted; a more common one
+# is read in date order (the first rows of the date index hold enough matches).
+RARE_SHARE = 0.005
+_FREQUENCIES = """
+WITH stats AS (
+    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
+           unnest(most_common_elem_freqs[1:array_length(most_common_elems, 1)]) AS share
+    FROM pg_stats WHERE tablename = 'tickets_searchdocument' AND attname = 'document'
+)
+SELECT word.position, max(coalesce(stats.share, 0))
+FROM unnest(%s::text[]) WITH ORDINALITY AS word(forms, position)
+CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('french_unaccent', word.forms))) AS found(lexeme)
+LEFT JOIN stats ON stats.lexeme = found.lexeme
+GROUP BY word.position
+"""
+
+
+def is_rare(terms, *, any_term=False):
+    """Whether the rows holding the words are few, from the planner's statistics of the index (one query on
+    PostgreSQL; never on SQLite). The planner alone guesses badly for a word it has no statistics of."""
+    if not terms or not is_postgresql():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(_FREQUENCIES, [[" ".join(variants(term)) for term in terms]])
+        shares = [share for _position, share in cursor.fetchall()]
+    if not shares:
+        return False
+    return (max(shares) if any_term else min(shares)) < RARE_SHARE
+
+
 def snippets(rows, terms, *, prefix=False):
     """{row pk: (subject HTML, snippet HTML)} with the words found marked; each snippet from the text of
     its own row, so only from what its audience reads. One query on PostgreSQL, none on SQLite."""

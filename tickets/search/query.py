@@ -12,9 +12,10 @@ it, the most recent matches are kept, and sorting by relevance sorts those.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import BigIntegerField, DateTimeField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Lower
 
 from accounts.selectors import find_person
@@ -29,6 +30,13 @@ MAX_RESULTS = 200
 MAX_PERSONS = 5
 SORTS = ("pertinence", "recent", "ancien")
 ORDER = {"recent": ("-last_action_at", "-ticket_id"), "ancien": ("last_action_at", "ticket_id")}
+# The same orders through expressions no index has: the rows are found through the words' index, then sorted.
+_UNINDEXED_DATE = ExpressionWrapper(F("last_action_at") + Value(timedelta(0)), output_field=DateTimeField())
+_UNINDEXED_NUMBER = ExpressionWrapper(F("ticket_id") + Value(0), output_field=BigIntegerField())
+UNINDEXED_ORDER = {
+    "recent": (_UNINDEXED_DATE.desc(), _UNINDEXED_NUMBER.desc()),
+    "ancien": (_UNINDEXED_DATE.asc(), _UNINDEXED_NUMBER.asc()),
+}
 
 
 def _masks(bit):
@@ -166,24 +174,32 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     if number is not None:
         results.number_hit = permissions.visible_tickets_for(user).select_related("service").filter(pk=number).first()
     rows, terms, results.persons = matching_rows(user, query, filters=filters)
-    recent = rows.order_by(*ORDER["recent"])
-    results.count = recent[: MAX_RESULTS + 1].count()
-    results.more = results.count > MAX_RESULTS
-    results.count = min(results.count, MAX_RESULTS)
+    orders = UNINDEXED_ORDER if not results.persons and engines.is_rare(terms) else ORDER
+    # One read of the numbers of the rows listed (at most MAX_RESULTS), in date order: the count, the pages.
+    listed = list(
+        rows.order_by(*orders["ancien" if sort == "ancien" else "recent"]).values_list("pk", flat=True)[
+            : MAX_RESULTS + 1
+        ]
+    )
+    results.more = len(listed) > MAX_RESULTS
+    listed = listed[:MAX_RESULTS]
+    results.count = len(listed)
     results.pages = max(1, -(-results.count // PER_PAGE))
     results.page = min(max(1, page), results.pages)
     start = (results.page - 1) * PER_PAGE
-    if sort == "pertinence" and terms:
-        # Listed first: the match condition names the table, which a subquery would alias.
-        kept = SearchDocument.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:MAX_RESULTS]))
-        ordered = kept.annotate(rank=engines.rank(terms)).order_by("-rank", *ORDER["recent"])
+    shown = SearchDocument.objects.select_related("owner", "manager", "service", "category")
+    if engines.is_postgresql():
+        # Snippets are cut by the database (engines.snippets): the text need not travel.
+        shown = shown.defer("description", "entries", "files", "normalized", "normalized_subject")
+    if not listed:
+        page_rows = []
+    elif sort == "pertinence" and terms:
+        ranked = shown.filter(pk__in=listed).annotate(rank=engines.rank(terms))
+        page_rows = list(ranked.order_by("-rank", *ORDER["recent"])[start : start + PER_PAGE])
     else:
-        ordered = rows.order_by(*ORDER.get(sort, ORDER["recent"]))
-    page_rows = list(
-        ordered.select_related("owner", "manager", "service", "category")[start : start + PER_PAGE]
-        if results.count
-        else []
-    )
+        wanted = listed[start : start + PER_PAGE]
+        by_pk = {row.pk: row for row in shown.filter(pk__in=wanted)}
+        page_rows = [by_pk[pk] for pk in wanted if pk in by_pk]
     for row, (subject_html, snippet_html) in zip(
         page_rows, _in_order(page_rows, engines.snippets(page_rows, terms)), strict=True
     ):

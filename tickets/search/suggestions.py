@@ -3,7 +3,7 @@
 from tickets.models import SearchDocument, Status
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import ORDER, readable_rows
+from tickets.search.query import ORDER, UNINDEXED_ORDER, readable_rows
 from tickets.search.text import clean_query, query_terms
 
 MAX_TICKETS = 5
@@ -21,7 +21,8 @@ def suggestions(user, raw_subject):
         return [], []
     sql, params = engines.match(terms, any_term=True, prefix=True)
     matched = readable_rows(user).extra(where=[sql], params=params)  # noqa: S610 (the words are parameters)
-    recent = matched.order_by(*ORDER["recent"])[:CANDIDATES]
+    orders = UNINDEXED_ORDER if engines.is_rare(terms, any_term=True) else ORDER
+    recent = matched.order_by(*orders["recent"])[:CANDIDATES]
     tickets = list(
         # Listed first: the match condition names the table, which a subquery would alias.
         SearchDocument.objects.filter(pk__in=list(recent.values_list("pk", flat=True)))
