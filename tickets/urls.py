@@ -13,6 +13,7 @@ from tickets.views import (
     pages,
     preferences,
     responses,
+    search,
     services,
     statistics,
     ticket,
@@ -43,4 +44,5 @@ urlpatterns = [
     *services.urlpatterns,
     *visibility.urlpatterns,
     *statistics.urlpatterns,
+    *search.urlpatterns,
 ]

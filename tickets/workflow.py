@@ -3,7 +3,8 @@ ticket's status, service, manager or owner.
 
 Each action locks the ticket's row, checks that the ticket has not changed since the actor saw it,
 that the move is allowed from the current status (``MOVES``) and that the actor holds the right
-(``tickets.permissions``), saves, writes one history entry and announces it to notifications. The ticket
+(``tickets.permissions``), saves, writes one history entry, rewrites the ticket's search index rows
+(``tickets.search.index``) and announces the entry to notifications. The ticket
 it returns carries that entry as ``recorded_entry``, so that a caller may attach files to it in the same
 transaction (``tickets.services.files``).
 """
@@ -37,6 +38,7 @@ from tickets.models import (
 )
 from tickets.notifications import announce
 from tickets.richtext import sanitize_html
+from tickets.search.index import index_ticket
 
 OPEN = OPEN_STATUSES
 FINAL = FINAL_STATUSES
@@ -279,6 +281,7 @@ def _perform(ticket, action, *, actor, text="", scope=EntryScope.INVITED, change
         locked.recorded_entry = _record(
             locked, actor, KINDS[action], old_status, sanitize_html(text), scope, applied.data, now
         )
+        index_ticket(locked)
     return locked
 
 
@@ -338,6 +341,7 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
     ticket.recorded_entry = _record(
         ticket, actor, "ticket.created", "", ticket.description, EntryScope.INVITED, data, now
     )
+    index_ticket(ticket)
     return ticket
 
 

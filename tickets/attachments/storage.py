@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from tickets.attachments.checks import validate_upload
 from tickets.attachments.tasks import queue_thumbnail
 from tickets.models import Attachment
+from tickets.search.index import index_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +36,26 @@ def store_attachment(ticket, uploaded_file, *, uploaded_by, scope, event=None):
         content_type=info.content_type,
         size=info.size,
     )
-    save_file_and_row(attachment, uploaded_file)
+    # The file's name is searchable by those who read it, from this transaction on.
+    save_file_and_row(attachment, uploaded_file, then=partial(index_ticket, ticket))
     if info.is_image:
         # Robust: the attachment is committed whatever becomes of its thumbnail.
         transaction.on_commit(partial(queue_thumbnail, attachment.pk), robust=True)
     return attachment
 
 
-def save_file_and_row(stored, uploaded_file):
+def save_file_and_row(stored, uploaded_file, *, then=None):
     """Writes ``uploaded_file`` under ``stored.token``, then saves the row ``stored`` (an attachment or a FAQ
-    file). If the row cannot be saved, the file just written is deleted and the error is raised."""
+    file) and calls ``then()`` if given. If the row cannot be saved or ``then`` fails, the file just written
+    is deleted and the error is raised."""
     try:
         # A savepoint: when the caller's transaction is still open, a failed insert does not spoil it.
         with transaction.atomic():
             uploaded_file.seek(0)
             stored.file.save(stored.token, uploaded_file, save=False)
             stored.save()
+            if then is not None:
+                then()
     except BaseException:
         delete_stored_files(stored)
         raise

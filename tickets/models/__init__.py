@@ -23,6 +23,7 @@ from tickets.models.faq import SCOPE_RANK, FaqChange, FaqChangeKind, FaqEntry, F
 from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
 from tickets.models.satisfaction import SATISFACTION_COMMENT_MAX_LENGTH, Satisfaction
+from tickets.models.search import SearchDocument
 from tickets.models.services import AssignmentMode, Membership, Service
 from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
 
@@ -60,6 +61,7 @@ __all__ = [
     "RuleTest",
     "Satisfaction",
     "SavedResponse",
+    "SearchDocument",
     "Service",
     "Status",
     "Ticket",

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tickets.demo.data import DEMO_PASSWORD, PEOPLE, load_demo_data
 from tickets.demo.generator import generate_tickets
+from tickets.search.index import rebuild
 
 
 class Command(BaseCommand):
@@ -36,3 +37,7 @@ class Command(BaseCommand):
                     f"{tickets} synthetic tickets and {events} history entries in {time.monotonic() - started:.1f} s."
                 )
             )
+            # Written in bulk, past the workflow: their search index is built at once, set-based.
+            started = time.monotonic()
+            rows = rebuild()
+            self.stdout.write(f"Search index: {rows} rows in {time.monotonic() - started:.1f} s.")

@@ -1,0 +1,131 @@
+"""What differs between PostgreSQL and SQLite: how rows match a query, how they rank, and their snippets.
+
+PostgreSQL: the weighted ``document`` tsvector (``tickets.search.index``) against a tsquery of the
+"french_unaccent" configuration, ranked by ``ts_rank``, snippets by ``ts_headline`` on the row's own text.
+SQLite (the demo): the row's ``normalized`` words (``tickets.search.text``) with LIKE, ranked by the words
+found in the subject; snippets cut here. Both take the same words and answer the same tickets.
+"""
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from tickets.search.text import MARK_END, MARK_START, mark_words, marked_html, normalize_word, variants
+
+TABLE = '"tickets_searchdocument"'
+HEADLINE_CHARS = 20_000
+HEADLINE_OPTIONS = (
+    f'StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=18, MinWords=8, FragmentDelimiter=" … "'
+)
+
+
+def is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def tsquery(terms, *, any_term=False, prefix=False):
+    """A tsquery's text for these words (letters and digits only, so no operator gets through)."""
+    parts = []
+    for position, term in enumerate(terms):
+        forms = [f"'{form}'" for form in variants(term)]
+        if prefix and position == len(terms) - 1:
+            forms[0] += ":*"
+        parts.append("(" + " | ".join(forms) + ")")
+    return (" | " if any_term else " & ").join(parts)
+
+
+def match(terms, *, any_term=False, prefix=False, table=TABLE):
+    """(SQL, params): the condition that a row's text holds the words."""
+    if is_postgresql():
+        return (  # fixed SQL, the words are parameters
+            f"{table}.\"document\" @@ to_tsquery('french_unaccent', %s)",
+            [tsquery(terms, any_term=any_term, prefix=prefix)],
+        )
+    conditions, params = [], []
+    for position, term in enumerate(terms):
+        last = prefix and position == len(terms) - 1
+        conditions.append(f'{table}."normalized" LIKE %s')
+        params.append(f"% {normalize_word(term)}{'%' if last else ' %'}")
+    return "(" + (" OR " if any_term else " AND ").join(conditions) + ")", params
+
+
+def rank(terms, *, any_term=False, prefix=False):
+    """An expression ranking the rows: subject first, then the description, history entries, file names."""
+    if is_postgresql():
+        return RawSQL(
+            "ts_rank(\"document\", to_tsquery('french_unaccent', %s))",
+            [tsquery(terms, any_term=any_term, prefix=prefix)],
+        )
+    sql, params = [], []
+    for position, term in enumerate(terms):
+        pattern = f"% {normalize_word(term)}{'%' if prefix and position == len(terms) - 1 else ' %'}"
+        sql.append("(CASE WHEN normalized_subject LIKE %s THEN 3 ELSE 0 END)")
+        sql.append("(CASE WHEN normalized LIKE %s THEN 1 ELSE 0 END)")
+        params += [pattern, pattern]
+    return RawSQL(" + ".join(sql) or "0", params)  # noqa: S611 (fixed SQL, the words are parameters)
+
+
+# A word in fewer rows than this share is looked up through the GIN index, then sorted; a more common one
+# is read in date order (the first rows of the date index hold enough matches).
+RARE_SHARE = 0.005
+_FREQUENCIES = """
+WITH stats AS (
+    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
+           unnest(most_common_elem_freqs[1:array_length(most_common_elems, 1)]) AS share
+    FROM pg_stats WHERE tablename = 'tickets_searchdocument' AND attname = 'document'
+)
+SELECT word.position, max(coalesce(stats.share, 0))
+FROM unnest(%s::text[]) WITH ORDINALITY AS word(forms, position)
+CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('french_unaccent', word.forms))) AS found(lexeme)
+LEFT JOIN stats ON stats.lexeme = found.lexeme
+GROUP BY word.position
+"""
+
+
+def is_rare(terms, *, any_term=False):
+    """Whether the rows holding the words are few, from the planner's statistics of the index (one query on
+    PostgreSQL; never on SQLite). The planner alone guesses badly for a word it has no statistics of."""
+    if not terms or not is_postgresql():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(_FREQUENCIES, [[" ".join(variants(term)) for term in terms]])
+        shares = [share for _position, share in cursor.fetchall()]
+    if not shares:
+        return False
+    return (max(shares) if any_term else min(shares)) < RARE_SHARE
+
+
+def snippets(rows, terms, *, prefix=False):
+    """{row pk: (subject HTML, snippet HTML)} with the words found marked; each snippet from the text of
+    its own row, so only from what its audience reads. One query on PostgreSQL, none on SQLite."""
+    if not rows:
+        return {}
+    if not is_postgresql():
+        stems = [normalize_word(term) for term in terms]
+        found = {}
+        for row in rows:
+            body = "\n".join(part for part in (row.description, row.entries, row.files) if part)
+            found[row.pk] = (
+                marked_html(mark_words(row.subject, stems, prefix=prefix)),
+                marked_html(mark_words(body[:HEADLINE_CHARS], stems, prefix=prefix, window=12)),
+            )
+        return found
+    from tickets.models import SearchDocument
+
+    query = tsquery(terms, prefix=prefix) if terms else ""
+    # File names as words: "capture-kangourou.png" is otherwise one token.
+    parts = "nullif(description, ''), nullif(entries, ''), nullif(translate(files, '-_.', '   '), '')"
+    body = f"replace(replace(left(concat_ws(E'\\n', {parts}), {HEADLINE_CHARS}), chr(57344), ''), chr(57345), '')"
+    values = SearchDocument.objects.filter(pk__in=[row.pk for row in rows]).annotate(
+        subject_html=RawSQL(
+            "ts_headline('french_unaccent', subject, to_tsquery('french_unaccent', %s), %s)",
+            [query, HEADLINE_OPTIONS + ", HighlightAll=true"],
+        ),
+        body_html=RawSQL(  # noqa: S611 (fixed SQL, the words are parameters)
+            f"ts_headline('french_unaccent', {body}, to_tsquery('french_unaccent', %s), %s)",
+            [query, HEADLINE_OPTIONS],
+        ),
+    )
+    return {
+        pk: (marked_html(subject), marked_html(text))
+        for pk, subject, text in values.values_list("pk", "subject_html", "body_html")
+    }

@@ -1,0 +1,213 @@
+"""La RECHERCHE: the tickets a person may see whose text they may read matches their words, with filters,
+sorting, pages, and the FAQ entries they may read alongside.
+
+Exact about permissions: each index row (``tickets.models.search``) holds the text of a group of audiences,
+and a person matches only the rows of the one audience their relation to the ticket gives them, the
+relations checked in the order that ``tickets.comments.scopes.readable_scopes`` gives them (manager of the
+service, then owner, then invitee, then anyone for a public ticket). So a word only in a managers-only note
+does not match for the owner, and no snippet shows it to them.
+
+Every search costs a fixed number of queries whatever the data. Pages go as far as ``MAX_RESULTS``: past
+it, the most recent matches are kept, and sorting by relevance sorts those.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import BigIntegerField, DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Lower
+
+from accounts.selectors import find_person
+from tickets import permissions
+from tickets.models import Invitation, SearchDocument
+from tickets.models.search import MANAGER_INVITEES, MANAGERS, OWNER, OWNER_INVITEES, PUBLIC_VIEWERS
+from tickets.search import engines
+from tickets.search.text import clean_query, query_terms, ticket_number
+
+PER_PAGE = 20
+MAX_RESULTS = 200
+MAX_PERSONS = 5
+SORTS = ("pertinence", "recent", "ancien")
+ORDER = {"recent": ("-last_action_at", "-ticket_id"), "ancien": ("last_action_at", "ticket_id")}
+# The same orders through expressions no index has: the rows are found through the words' index, then sorted.
+_UNINDEXED_DATE = ExpressionWrapper(F("last_action_at") + Value(timedelta(0)), output_field=DateTimeField())
+_UNINDEXED_NUMBER = ExpressionWrapper(F("ticket_id") + Value(0), output_field=BigIntegerField())
+UNINDEXED_ORDER = {
+    "recent": (_UNINDEXED_DATE.desc(), _UNINDEXED_NUMBER.desc()),
+    "ancien": (_UNINDEXED_DATE.asc(), _UNINDEXED_NUMBER.asc()),
+}
+
+
+def _masks(bit):
+    """The values of ``audiences`` that hold ``bit``."""
+    return [mask for mask in range(1, 32) if mask & bit]
+
+
+def readable_rows(user):
+    """The index rows whose text ``user`` reads: one per ticket they may see. One query (invitations), plus
+    the memberships and the visibility rules when not known yet."""
+    if not user.is_authenticated:
+        return SearchDocument.objects.none()
+    if user.is_superuser:
+        return SearchDocument.objects.filter(audiences__in=_masks(MANAGERS))
+    managed = list(permissions.memberships_of(user))
+    invited = list(Invitation.objects.filter(user=user).values_list("ticket_id", "invited_by_id", "ticket__owner_id"))
+    by_owner = [ticket for ticket, inviter, owner in invited if inviter == owner]
+    by_managers = [ticket for ticket, inviter, owner in invited if inviter != owner]
+    # Public tickets are read only in the enabled services the visibility rules show the person.
+    seen = list(permissions.visible_service_ids(user))
+    not_managed = ~Q(service_id__in=managed)
+    not_owned = ~Q(owner_id=user.pk)
+    condition = (
+        Q(audiences__in=_masks(MANAGERS), service_id__in=managed)
+        | (Q(audiences__in=_masks(OWNER), owner_id=user.pk) & not_managed)
+        | (Q(audiences__in=_masks(MANAGER_INVITEES), ticket_id__in=by_managers) & not_managed & not_owned)
+        | (Q(audiences__in=_masks(OWNER_INVITEES), ticket_id__in=by_owner) & not_managed & not_owned)
+        | (
+            Q(audiences__in=_masks(PUBLIC_VIEWERS), public=True)
+            & Q(service_id__in=seen)
+            & not_managed
+            & not_owned
+            & ~Q(ticket_id__in=[ticket for ticket, _inviter, _owner in invited])
+        )
+    )
+    return SearchDocument.objects.filter(condition)
+
+
+@dataclass
+class Filters:
+    """What the results are narrowed to; every field may be empty."""
+
+    services: list = field(default_factory=list)
+    category: object = None
+    statuses: object = None
+    created_from: object = None
+    created_to: object = None
+    owner: object = None
+    manager: object = None
+
+    def as_q(self):
+        condition = Q()
+        if self.services:
+            condition &= Q(service__in=self.services)
+        if self.category is not None:
+            condition &= Q(category=self.category)
+        if self.statuses:
+            condition &= Q(status__in=list(self.statuses))
+        if self.created_from is not None:
+            condition &= Q(created_at__date__gte=self.created_from)
+        if self.created_to is not None:
+            condition &= Q(created_at__date__lte=self.created_to)
+        if self.owner is not None:
+            condition &= Q(owner=self.owner)
+        if self.manager is not None:
+            condition &= Q(manager=self.manager)
+        return condition
+
+
+@dataclass
+class Results:
+    query: str = ""
+    rows: list = field(default_factory=list)
+    count: int = 0
+    page: int = 1
+    pages: int = 1
+    more: bool = False  # more than MAX_RESULTS matched
+    number_hit: object = None  # the ticket whose number the query is
+    persons: list = field(default_factory=list)
+    faq: list = field(default_factory=list)
+
+
+def persons_named(query):
+    """The people whose login or address (``accounts.selectors.find_person``) or full name the query is."""
+    query = query.strip()
+    if not query or len(query) > 150:
+        return []
+    found = find_person(query)
+    named = Q(display_name__iexact=query)
+    parts = query.split()
+    if len(parts) >= 2:
+        named |= Q(first_name__iexact=parts[0], last_name__iexact=" ".join(parts[1:]))
+        named |= Q(first_name__iexact=" ".join(parts[1:]), last_name__iexact=parts[0])
+    people = get_user_model().objects.filter(named, is_active=True).order_by(Lower("username"))[:MAX_PERSONS]
+    return list(dict.fromkeys([*([found] if found else []), *people]))[:MAX_PERSONS]
+
+
+def matching_rows(user, query, *, filters=None):
+    """(rows queryset, words, persons): the readable rows the query matches, filtered."""
+    terms = query_terms(query)
+    persons = persons_named(query)
+    rows = readable_rows(user)
+    if filters is not None:
+        rows = rows.filter(filters.as_q())
+    conditions, params = [], []
+    if terms:
+        sql, sql_params = engines.match(terms)
+        conditions.append(sql)
+        params += sql_params
+    if persons:
+        ids = [person.pk for person in persons]
+        placeholders = ", ".join(["%s"] * len(ids))
+        conditions.append(f'{engines.TABLE}."owner_id" IN ({placeholders})')
+        conditions.append(f'{engines.TABLE}."manager_id" IN ({placeholders})')
+        params += ids + ids
+    if not conditions:
+        return rows.none(), terms, persons
+    return (
+        rows.extra(  # noqa: S610 (fixed SQL, the words and ids are parameters)
+            where=["(" + " OR ".join(conditions) + ")"], params=params
+        ),
+        terms,
+        persons,
+    )
+
+
+def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
+    """The results of ``raw_query`` for ``user``: one page of rows (each with ``subject_html`` and
+    ``snippet_html``), the count (at most ``MAX_RESULTS``), the ticket whose number it is, the people it
+    names. A fixed number of queries."""
+    query = clean_query(raw_query)
+    results = Results(query=query)
+    if not query:
+        return results
+    number = ticket_number(query)
+    if number is not None:
+        results.number_hit = permissions.visible_tickets_for(user).select_related("service").filter(pk=number).first()
+    rows, terms, results.persons = matching_rows(user, query, filters=filters)
+    orders = UNINDEXED_ORDER if not results.persons and engines.is_rare(terms) else ORDER
+    # One read of the numbers of the rows listed (at most MAX_RESULTS), in date order: the count, the pages.
+    listed = list(
+        rows.order_by(*orders["ancien" if sort == "ancien" else "recent"]).values_list("pk", flat=True)[
+            : MAX_RESULTS + 1
+        ]
+    )
+    results.more = len(listed) > MAX_RESULTS
+    listed = listed[:MAX_RESULTS]
+    results.count = len(listed)
+    results.pages = max(1, -(-results.count // PER_PAGE))
+    results.page = min(max(1, page), results.pages)
+    start = (results.page - 1) * PER_PAGE
+    shown = SearchDocument.objects.select_related("owner", "manager", "service", "category")
+    if engines.is_postgresql():
+        # Snippets are cut by the database (engines.snippets): the text need not travel.
+        shown = shown.defer("description", "entries", "files", "normalized", "normalized_subject")
+    if not listed:
+        page_rows = []
+    elif sort == "pertinence" and terms:
+        ranked = shown.filter(pk__in=listed).annotate(rank=engines.rank(terms))
+        page_rows = list(ranked.order_by("-rank", *ORDER["recent"])[start : start + PER_PAGE])
+    else:
+        wanted = listed[start : start + PER_PAGE]
+        by_pk = {row.pk: row for row in shown.filter(pk__in=wanted)}
+        page_rows = [by_pk[pk] for pk in wanted if pk in by_pk]
+    for row, (subject_html, snippet_html) in zip(
+        page_rows, _in_order(page_rows, engines.snippets(page_rows, terms)), strict=True
+    ):
+        row.subject_html, row.snippet_html = subject_html, snippet_html
+    results.rows = page_rows
+    return results
+
+
+def _in_order(rows, by_pk):
+    return [by_pk.get(row.pk, ("", "")) for row in rows]
