@@ -5,6 +5,7 @@ from tickets.views import (
     categories,
     dashboard,
     deposit,
+    ent,
     faq,
     faq_editing,
     files,
@@ -41,4 +42,5 @@ urlpatterns = [
     *journal.urlpatterns,
     *services.urlpatterns,
     *visibility.urlpatterns,
+    *ent.urlpatterns,
 ]

@@ -1,0 +1,241 @@
+"""The ENT's "Assistance" tab: the portlet, the headers that let the ENT alone frame the portal, the badge's
+counter (its CORS and its cost). The CAS gateway has its own tests (test_ent_gateway.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ticket_in
+from tests.test_settings import run_manage
+from tickets import workflow
+from tickets.models import Status, Ticket
+from tickets.services import personal
+
+pytestmark = pytest.mark.django_db
+
+ENT = "https://ent.univ.example"
+
+
+def titled(world, status, subject):
+    ticket = ticket_in(world, status)
+    Ticket.objects.filter(pk=ticket.pk).update(subject=subject)
+    return ticket
+
+
+@pytest.fixture
+def ent_settings(settings):
+    """The portal as configured with an ENT origin (helpdesk/settings.py does the same from the environment)."""
+    settings.ENT_ORIGINS = [ENT]
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "frame-ancestors": [ENT]}
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "XFrameOptions" not in name]
+    return settings
+
+
+# The portlet.
+
+
+def test_a_person_sees_their_open_tickets_and_those_waiting_for_their_approval(client, world):
+    owner = world["people"]["owner"]
+    working = titled(world, Status.IN_PROGRESS, "Imprimante en panne")
+    asked = titled(world, Status.CLOSURE_REQUESTED, "Wifi coupé")
+    titled(world, Status.APPROVED, "Déjà réglé")
+    personal.record_view(owner, working)
+    client.force_login(owner)
+
+    response = client.get(reverse("ent_portlet"))
+
+    assert response.status_code == 200
+    page = response.text
+    assert "Imprimante en panne" in page and "Wifi coupé" in page
+    assert "Déjà réglé" not in page
+    assert "Mes tickets ouverts (2)" in page
+    assert page.count('class="badge unread"') == 1  # the one never opened
+    assert reverse("ticket_action", args=[asked.pk, "approve_closure"]) in page
+    assert reverse("ticket_action", args=[asked.pk, "refuse_closure"]) in page
+    assert reverse("ticket_action", args=[working.pk, "approve_closure"]) not in page
+    assert reverse("deposit") in page
+    assert "tickets libres" not in page
+
+
+def test_approving_from_the_portlet_closes_the_ticket(client, world):
+    owner = world["people"]["owner"]
+    asked = ticket_in(world, Status.CLOSURE_REQUESTED)
+    client.force_login(owner)
+    client.get(reverse("ent_portlet"))
+
+    response = client.post(reverse("ticket_action", args=[asked.pk, "approve_closure"]), {"version": asked.version})
+
+    assert response.status_code == 302
+    assert Ticket.objects.get(pk=asked.pk).status == Status.APPROVED
+
+
+def test_a_manager_sees_the_counts_of_free_tickets_and_of_theirs(client, world):
+    ticket_in(world, Status.FREE)
+    ticket_in(world, Status.FREE)
+    ticket_in(world, Status.IN_PROGRESS)  # in the charge of "in_charge"
+    client.force_login(world["people"]["in_charge"])
+
+    page = client.get(reverse("ent_portlet")).text
+
+    assert "2 tickets libres" in page
+    assert "1 ticket pris en charge par moi" in page
+    assert f"{reverse('dashboard')}?vue=libres" in page
+    assert f"{reverse('dashboard')}?vue=miens" in page
+
+
+def test_links_open_in_a_new_tab_when_the_administrator_chooses(client, world, settings):
+    ticket_in(world, Status.IN_PROGRESS)
+    client.force_login(world["people"]["owner"])
+    assert 'target="_blank"' not in client.get(reverse("ent_portlet")).text
+
+    settings.ENT_LINK_TARGET = "_blank"
+    page = client.get(reverse("ent_portlet")).text
+
+    assert page.count('target="_blank" rel="noopener"') >= 2  # the deposit, the ticket
+
+
+def test_a_visitor_gets_the_login_button(client, settings):
+    settings.CAS_SERVER_URL = ""
+    page = client.get(reverse("ent_portlet")).text
+    assert "Connectez-vous pour voir vos tickets" in page
+
+
+def test_the_portlet_speaks_english(client, world):
+    owner = world["people"]["owner"]
+    owner.language = "en"
+    owner.save()
+    ticket_in(world, Status.CLOSURE_REQUESTED)
+    client.force_login(owner)
+    page = client.get(reverse("ent_portlet")).text
+    assert "My open ticket (1)" in page
+    assert "Approve the closure" in page
+
+
+# Framing: by the ENT's origins only.
+
+
+def test_without_ent_origins_the_portal_refuses_every_frame(client):
+    response = client.get(reverse("ent_portlet"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_with_ent_origins_only_they_may_frame_the_portal(client, ent_settings):
+    for url in (reverse("ent_portlet"), reverse("home"), reverse("deposit")):
+        response = client.get(url, follow=True)
+        assert "X-Frame-Options" not in response, url
+        assert f"frame-ancestors {ENT}" in response["Content-Security-Policy"], url
+        assert "frame-ancestors 'none'" not in response["Content-Security-Policy"], url
+
+
+def test_the_environment_sets_origins_frame_ancestors_and_cookies(tmp_path):
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.ENT_ORIGINS, list(map(str, s.SECURE_CSP['frame-ancestors'])), "
+        "'django.middleware.clickjacking.XFrameOptionsMiddleware' in s.MIDDLEWARE, "
+        "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    alone = run_manage("shell", "--no-imports", "-c", show, ASSISTANCE_VAR_DIR=str(tmp_path))
+    assert alone.stdout.strip() == "[] [\"'none'\"] True Lax Lax False False", alone.stderr
+    framed = run_manage(
+        "shell", "--no-imports", "-c", show,
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+        ASSISTANCE_ENT_ORIGINS=f"{ENT}/,https://ent2.univ.example:8443",
+        ASSISTANCE_COOKIE_SAMESITE="None",
+    )  # fmt: skip
+    expected = f"['{ENT}', 'https://ent2.univ.example:8443'] ['{ENT}', 'https://ent2.univ.example:8443'] False"
+    assert framed.stdout.strip() == f"{expected} None None True True", framed.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"ASSISTANCE_ENT_ORIGINS": "https://ent.univ.example/portail"}, "is not an origin"),
+        ({"ASSISTANCE_ENT_ORIGINS": "ent.univ.example"}, "is not an origin"),
+        ({"ASSISTANCE_COOKIE_SAMESITE": "Sometimes"}, "ASSISTANCE_COOKIE_SAMESITE must be"),
+        ({"ASSISTANCE_ENT_LINK_TARGET": "_top"}, "ASSISTANCE_ENT_LINK_TARGET must be"),
+    ],
+)
+def test_bad_ent_settings_are_refused(tmp_path, environment, message):
+    result = run_manage("check", ASSISTANCE_VAR_DIR=str(tmp_path), **environment)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+# The badge's counter.
+
+
+def test_the_counter_counts_open_waiting_and_unread_tickets(client, world):
+    owner = world["people"]["owner"]
+    seen = ticket_in(world, Status.IN_PROGRESS)
+    ticket_in(world, Status.CLOSURE_REQUESTED)
+    ticket_in(world, Status.FREE)
+    ticket_in(world, Status.CANCELLED)
+    personal.record_view(owner, seen)
+    client.force_login(owner)
+
+    response = client.get(reverse("ent_counter"))
+
+    assert response.json() == {"authenticated": True, "open": 3, "awaiting_approval": 1, "unread": 2}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_visitor_s_counter_says_so(client):
+    assert client.get(reverse("ent_counter")).json() == {"authenticated": False}
+
+
+def test_the_counter_is_readable_from_the_ent_origins_only(client, user, ent_settings):
+    client.force_login(user)
+
+    from_ent = client.get(reverse("ent_counter"), headers={"Origin": ENT})
+    from_elsewhere = client.get(reverse("ent_counter"), headers={"Origin": "https://evil.example"})
+    without_origin = client.get(reverse("ent_counter"))
+
+    assert from_ent["Access-Control-Allow-Origin"] == ENT
+    assert from_ent["Access-Control-Allow-Credentials"] == "true"
+    assert "Origin" in from_ent["Vary"]
+    for response in (from_elsewhere, without_origin):
+        assert "Access-Control-Allow-Origin" not in response
+        assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_without_ent_origins_no_origin_may_read_the_counter(client, user):
+    client.force_login(user)
+    response = client.get(reverse("ent_counter"), headers={"Origin": ENT})
+    assert "Access-Control-Allow-Origin" not in response
+
+
+# Cost: the same number of queries at two data sizes.
+
+
+def count_queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_portlet_and_the_counter_cost_the_same_with_few_and_many_tickets(client, world):
+    people = world["people"]
+
+    def measure():
+        counts = {}
+        for role in ("owner", "in_charge"):
+            client.force_login(people[role])
+            for name in ("ent_portlet", "ent_counter"):
+                counts[(role, name)] = count_queries(client, reverse(name))
+        return counts
+
+    for status in (Status.FREE, Status.IN_PROGRESS, Status.CLOSURE_REQUESTED):
+        ticket_in(world, status)
+    small = measure()
+    for number in range(40):
+        ticket = ticket_in(world, [Status.FREE, Status.IN_PROGRESS, Status.CLOSURE_REQUESTED][number % 3])
+        if number % 2:
+            personal.record_view(people["owner"], ticket)
+    workflow.comment(Ticket.objects.filter(status=Status.IN_PROGRESS).first(), actor=people["owner"], text="Relance")
+    large = measure()
+    assert large == small
+    assert small[("owner", "ent_counter")] <= 3  # the session, the person, one aggregate

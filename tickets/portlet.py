@@ -1,0 +1,64 @@
+"""Reads of the ENT's "Assistance" tab: the portlet and the counter of the tab's badge.
+
+A fixed number of queries whatever the number of tickets: the counts are one aggregate each, on the
+owner's or the manager's tickets (indexes ticket_owner_created, ticket_service_status, ticket_manager_status),
+and the unread mark is a subquery.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from tickets import permissions
+from tickets.dashboards import DEFAULT_STATUSES, FREE_VIEW, MINE_VIEW, managed_service_ids
+from tickets.models import OPEN_STATUSES, Status, Ticket, View
+
+# The open tickets the portlet lists at most; the dashboard has them all.
+PORTLET_ROWS = 8
+OPEN = sorted(DEFAULT_STATUSES)
+
+
+def _unread_for(user):
+    """A ticket the person never opened, or opened before its last action (the dashboard's mark)."""
+    return ~Exists(View.objects.filter(user=user, ticket=OuterRef("pk"), created_at__gte=OuterRef("last_action_at")))
+
+
+def counter(user):
+    """The badge's numbers: open tickets of the person, those waiting for their approval, the unread ones.
+
+    One query."""
+    return Ticket.objects.filter(owner=user, status__in=OPEN).aggregate(
+        open=Count("pk"),
+        awaiting_approval=Count("pk", filter=Q(status=Status.CLOSURE_REQUESTED)),
+        unread=Count("pk", filter=Q(_unread_for(user))),
+    )
+
+
+def manager_counts(user):
+    """For a manager: the free tickets of their services and the open ones in their charge; None for others."""
+    if not permissions.is_manager(user):
+        return None
+    service_ids = managed_service_ids(user)
+    base = Ticket.objects.all() if service_ids is None else Ticket.objects.filter(service_id__in=service_ids)
+    mine = Q(manager=user, status__in=sorted(OPEN_STATUSES | {Status.CLOSURE_REQUESTED}))
+    counts = base.filter(Q(status=Status.FREE) | mine).aggregate(
+        free=Count("pk", filter=Q(status=Status.FREE)), mine=Count("pk", filter=mine)
+    )
+    return {**counts, "free_view": FREE_VIEW, "mine_view": MINE_VIEW}
+
+
+def _rows(user, statuses, limit):
+    return list(
+        Ticket.objects.filter(owner=user, status__in=statuses)
+        .only("pk", "subject", "status", "last_action_at", "version")
+        .annotate(unread=_unread_for(user))
+        .order_by("-last_action_at", "-pk")[:limit]
+    )
+
+
+def portlet_page(user):
+    """Everything the portlet shows to a logged-in person."""
+    return {
+        "counts": counter(user),
+        "open_tickets": _rows(user, OPEN, PORTLET_ROWS),
+        "awaiting": _rows(user, [Status.CLOSURE_REQUESTED], PORTLET_ROWS),
+        "manager": manager_counts(user),
+    }
