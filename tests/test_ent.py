@@ -25,10 +25,8 @@ def titled(world, status, subject):
 
 @pytest.fixture
 def ent_settings(settings):
-    """The portal as configured with an ENT origin (helpdesk/settings.py does the same from the environment)."""
+    """The portal as configured with an ENT origin (ASSISTANCE_ENT_ORIGINS)."""
     settings.ENT_ORIGINS = [ENT]
-    settings.SECURE_CSP = {**settings.SECURE_CSP, "frame-ancestors": [ENT]}
-    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "XFrameOptions" not in name]
     return settings
 
 
@@ -131,21 +129,23 @@ def test_with_ent_origins_only_they_may_frame_the_portal(client, ent_settings):
 
 def test_the_environment_sets_origins_frame_ancestors_and_cookies(tmp_path):
     show = (
-        "from django.conf import settings as s; "
-        "print(s.ENT_ORIGINS, list(map(str, s.SECURE_CSP['frame-ancestors'])), "
-        "'django.middleware.clickjacking.XFrameOptionsMiddleware' in s.MIDDLEWARE, "
+        "from django.conf import settings as s; from django.test import Client; "
+        "r = Client(HTTP_HOST='127.0.0.1').get('/ent/compteur/'); "
+        "print(s.ENT_ORIGINS, r.headers.get('X-Frame-Options'), "
+        "[d for d in r['Content-Security-Policy'].split('; ') if d.startswith('frame-ancestors')], "
         "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
     )
     alone = run_manage("shell", "--no-imports", "-c", show, ASSISTANCE_VAR_DIR=str(tmp_path))
-    assert alone.stdout.strip() == "[] [\"'none'\"] True Lax Lax False False", alone.stderr
+    assert alone.stdout.strip() == "[] DENY [\"frame-ancestors 'none'\"] Lax Lax False False", alone.stderr
     framed = run_manage(
         "shell", "--no-imports", "-c", show,
         ASSISTANCE_VAR_DIR=str(tmp_path),
         ASSISTANCE_ENT_ORIGINS=f"{ENT}/,https://ent2.univ.example:8443",
         ASSISTANCE_COOKIE_SAMESITE="None",
     )  # fmt: skip
-    expected = f"['{ENT}', 'https://ent2.univ.example:8443'] ['{ENT}', 'https://ent2.univ.example:8443'] False"
-    assert framed.stdout.strip() == f"{expected} None None True True", framed.stderr
+    origins = f"'{ENT}', 'https://ent2.univ.example:8443'"
+    expected = f"[{origins}] None ['frame-ancestors {ENT} https://ent2.univ.example:8443'] None None True True"
+    assert framed.stdout.strip() == expected, framed.stderr
 
 
 @pytest.mark.parametrize(
