@@ -243,3 +243,27 @@ def test_the_portlet_and_the_counter_cost_the_same_with_10_and_with_1000_tickets
     large = measure()
     assert large == small
     assert small[("owner", "ent_counter")] <= 3  # the session, the person, one aggregate
+
+
+# The demo ENT page.
+
+
+def test_the_demo_ent_frames_the_portlet_and_may_frame_the_portal(settings):
+    import io
+
+    import requests
+
+    from tests.cas_support import free_port
+    from tickets.demo.ent import start_for_demo
+
+    settings.ENT_ORIGINS = []
+    settings.ENT_DEMO_PORT = free_port()
+    server = start_for_demo(io.StringIO(), portal_url="http://127.0.0.1:8000/")
+    try:
+        assert [f"http://127.0.0.1:{settings.ENT_DEMO_PORT}"] == settings.ENT_ORIGINS
+        page = requests.get(f"{server.url}?onglet=assistance", timeout=5).text
+        assert '<iframe src="http://127.0.0.1:8000/ent/" title="Assistance"' in page
+        assert 'data-counter="http://127.0.0.1:8000/ent/compteur/"' in page
+        assert "Se connecter à l'ENT" in page
+    finally:
+        server.stop()
