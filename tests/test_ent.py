@@ -1,13 +1,18 @@
 """The ENT's "Assistance" tab: the portlet, the headers that let the ENT alone frame the portal, the badge's
 counter (its CORS and its cost). The CAS gateway has its own tests (test_ent_gateway.py)."""
 
+import io
+
 import pytest
+import requests
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.cas_support import free_port
 from tests.factories import bulk_tickets, ticket_in
 from tests.test_settings import run_manage
+from tickets.demo.ent import start_for_demo
 from tickets.models import Status, Ticket
 from tickets.services import personal
 
@@ -249,13 +254,6 @@ def test_the_portlet_and_the_counter_cost_the_same_with_10_and_with_1000_tickets
 
 
 def test_the_demo_ent_frames_the_portlet_and_may_frame_the_portal(settings):
-    import io
-
-    import requests
-
-    from tests.cas_support import free_port
-    from tickets.demo.ent import start_for_demo
-
     settings.ENT_ORIGINS = []
     settings.ENT_DEMO_PORT = free_port()
     server = start_for_demo(io.StringIO(), portal_url="http://127.0.0.1:8000/")
