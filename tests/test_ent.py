@@ -183,8 +183,21 @@ def test_the_counter_counts_open_waiting_and_unread_tickets(client, world):
 
     response = client.get(reverse("ent_counter"))
 
-    assert response.json() == {"authenticated": True, "open": 3, "awaiting_approval": 1, "unread": 2}
+    assert response.json() == {"authenticated": True, "open": 3, "awaiting_approval": 1, "unread": 2, "cap": 100}
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_counts_stop_at_the_cap(client, world, monkeypatch):
+    monkeypatch.setattr("tickets.portlet.COUNT_CAP", 2)
+    for _ in range(3):
+        ticket_in(world, Status.CLOSURE_REQUESTED)
+    client.force_login(world["people"]["owner"])
+
+    counts = client.get(reverse("ent_counter")).json()
+    page = client.get(reverse("ent_portlet")).text
+
+    assert (counts["open"], counts["awaiting_approval"], counts["unread"], counts["cap"]) == (2, 2, 2, 2)
+    assert "Mes tickets ouverts (2 ou plus)" in page
 
 
 def test_a_visitor_s_counter_says_so(client):
