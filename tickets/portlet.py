@@ -1,8 +1,8 @@
 """Reads of the ENT's "Assistance" tab: the portlet and the counter of the tab's badge.
 
-A fixed number of queries whatever the number of tickets: the counts are one aggregate each, on the
-owner's or the manager's tickets (indexes ticket_owner_created, ticket_service_status, ticket_manager_status),
-and the unread mark is a subquery.
+A fixed number of queries whatever the number of tickets: the badge's counts are one query of capped
+subqueries on the person's tickets (index ticket_owner_status), a manager's counts one aggregate (indexes
+ticket_service_status, ticket_manager_status), and the unread mark is a subquery.
 """
 
 from django.db import connections
