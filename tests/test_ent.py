@@ -198,6 +198,9 @@ def test_the_counts_stop_at_the_cap(client, world, monkeypatch):
 
     assert (counts["open"], counts["awaiting_approval"], counts["unread"], counts["cap"]) == (2, 2, 2, 2)
     assert "Mes tickets ouverts (2 ou plus)" in page
+    client.force_login(world["people"]["in_charge"])
+    page = client.get(reverse("ent_portlet")).text
+    assert "2 tickets pris en charge par moi ou plus" in page
 
 
 def test_a_visitor_s_counter_says_so(client):
