@@ -21,7 +21,7 @@ def remember_language(response, language):
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response

@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.origins import parse_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # frame-ancestors for the ENT's origins, if any (helpdesk/framing.py).
+    "helpdesk.framing.ENTFrameMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -379,6 +383,26 @@ LANGUAGE_COOKIE_NAME = "assistance_language"
 CSRF_COOKIE_NAME = "assistance_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# The ENT's "Assistance" tab (README.md, "ENT tab"): the origins (scheme://host[:port]) allowed to frame the
+# portal and to read the tab's counter. None by default: the portal then refuses every frame.
+ENT_ORIGINS = parse_origins(env.list("ASSISTANCE_ENT_ORIGINS", default=[]), "ASSISTANCE_ENT_ORIGINS")
+# Where the portlet's links open: in the ENT's frame ("_self") or in a new tab ("_blank").
+ENT_LINK_TARGET = env.str("ASSISTANCE_ENT_LINK_TARGET", default="_self")
+if ENT_LINK_TARGET not in {"_self", "_blank"}:
+    raise ImproperlyConfigured("ASSISTANCE_ENT_LINK_TARGET must be '_self' or '_blank'.")
+# The portlet tries a CAS gateway (a login without a click for a person logged in to the ENT) once per session.
+ENT_GATEWAY = env.bool("ASSISTANCE_ENT_GATEWAY", default=True)
+# The demo ENT page's port (tickets/demo/ent.py), started with the demo.
+ENT_DEMO_PORT = env.int("ASSISTANCE_ENT_PORT", default=8002)
+# SameSite of the portal's cookies. "None" lets them reach a frame whose ENT is on another site (another
+# registrable domain) than the portal; browsers then require them Secure, which they become (HTTPS only).
+COOKIE_SAMESITE = env.str("ASSISTANCE_COOKIE_SAMESITE", default="Lax")
+if COOKIE_SAMESITE not in {"Lax", "Strict", "None"}:
+    raise ImproperlyConfigured("ASSISTANCE_COOKIE_SAMESITE must be 'Lax', 'Strict' or 'None'.")
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = COOKIE_SAMESITE
+if COOKIE_SAMESITE == "None":
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -5,6 +5,7 @@ from tickets.views import (
     categories,
     dashboard,
     deposit,
+    ent,
     faq,
     faq_editing,
     files,
@@ -45,4 +46,5 @@ urlpatterns = [
     *visibility.urlpatterns,
     *statistics.urlpatterns,
     *search.urlpatterns,
+    *ent.urlpatterns,
 ]

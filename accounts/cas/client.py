@@ -57,16 +57,34 @@ def server_url():
     return url if url.endswith("/") else f"{url}/"
 
 
-def make_client(service_url=None):
+def make_client(service_url=None, **options):
     session = requests.Session()
     # python-cas sets no timeout: a CAS server that hangs would hang every login with it.
     session.request = partial(session.request, timeout=settings.CAS_TIMEOUT)
-    return CASClient(version=settings.CAS_VERSION, service_url=service_url, server_url=server_url(), session=session)
+    return CASClient(
+        version=settings.CAS_VERSION, service_url=service_url, server_url=server_url(), session=session, **options
+    )
 
 
 def login_url(service_url):
     """The CAS server's login page, which sends the person back to ``service_url`` with a ticket."""
     return make_client(service_url).get_login_url()
+
+
+def gateway_url(service_url):
+    """The CAS server's login in gateway mode: it sends the person back to ``service_url`` at once, with a
+    ticket when they are logged in to the ENT, without one otherwise; it never shows its login form."""
+    return make_client(service_url, extra_login_params={"gateway": "true"}).get_login_url()
+
+
+def reachable(timeout=1.0):
+    """Whether the CAS server's login page answers within ``timeout`` seconds (any HTTP answer counts)."""
+    try:
+        requests.head(f"{server_url()}login", timeout=timeout, allow_redirects=False)
+    except requests.RequestException as error:
+        logger.warning("CAS server %s unreachable for the gateway: %s", server_url(), error)
+        return False
+    return True
 
 
 def logout_url(return_url):

@@ -8,10 +8,35 @@ own account, and the victim would work under the attacker's name (login CSRF).
 
 import secrets
 
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
 SESSION_KEY = "accounts.cas.pending_logins"
 # A person may open the login in several tabs and finish any of them; the bound keeps the session
 # small when someone opens the login page over and over without finishing.
 MAX_PENDING = 5
+
+
+def service_url(request, next_url, state, *, gateway=False):
+    """The callback URL that CAS sends the person back to, with ``next`` and the login's state inside it
+    (and ``gateway=1`` for a login without a click, which may come back without a ticket).
+
+    The callback builds it again from its own query to validate the ticket: the same function on
+    the same ``next``, state and gateway flag gives the very URL the ticket was issued for.
+    """
+    url = request.build_absolute_uri(reverse("cas_callback"))
+    query = {"next": next_url, "state": state} if next_url else {"state": state}
+    if gateway:
+        query["gateway"] = "1"
+    return f"{url}?{urlencode(query)}"
+
+
+def safe_next_url(request, next_url):
+    """``next`` when it stays on this site, else the empty string."""
+    allowed = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if next_url and allowed else ""
 
 
 def start_login(session):

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.cas import client, pending, services
+from accounts.cas import client, gateway, pending, services
+from accounts.cas.pending import safe_next_url, service_url
 from accounts.cas.provider import CASProvider
 
 logger = logging.getLogger(__name__)
@@ -57,25 +58,6 @@ FAILURES = {
 }
 
 
-def service_url(request, next_url, state):
-    """The callback URL that CAS sends the person back to, with ``next`` and the login's state inside it.
-
-    The callback builds it again from its own query to validate the ticket: the same function on
-    the same ``next`` and state gives the very URL the ticket was issued for.
-    """
-    url = request.build_absolute_uri(reverse("cas_callback"))
-    query = {"next": next_url, "state": state} if next_url else {"state": state}
-    return f"{url}?{urlencode(query)}"
-
-
-def safe_next_url(request, next_url):
-    """``next`` when it stays on this site, else the empty string."""
-    allowed = url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return next_url if next_url and allowed else ""
-
-
 @require_GET
 @never_cache
 def login(request):
@@ -104,18 +86,27 @@ def callback(request):
     if request.method == "POST":
         return single_logout(request)
     ticket = request.GET.get("ticket", "")
+    state = request.GET.get("state", "")
+    received_next = request.GET.get("next", "")
+    silent = request.GET.get("gateway") == "1"
+    if silent and not ticket:
+        # The gateway's answer for a person who is not logged in to the ENT: the page they asked for, as a visitor.
+        pending.finish_login(request.session, state)
+        return redirect(gateway.page_without_login(safe_next_url(request, received_next)))
     if not ticket:
         return login_failed(request, "missing_ticket")
-    state = request.GET.get("state", "")
     if not pending.finish_login(request.session, state):
         logger.warning("CAS callback with a state this session did not start, or already used")
+        if silent:
+            return redirect(gateway.page_without_login(safe_next_url(request, received_next)))
         return login_failed(request, "unknown_state")
     # Rebuilt from the query as received: the ticket was issued for this URL, `next` included.
-    received_next = request.GET.get("next", "")
     try:
-        identity = client.validate_ticket(ticket, service_url(request, received_next, state))
+        identity = client.validate_ticket(ticket, service_url(request, received_next, state, gateway=silent))
         user = services.sync_user(identity)
     except client.CASError as error:
+        if silent:
+            return redirect(gateway.page_without_login(safe_next_url(request, received_next)))
         return login_failed(request, error.reason)
     except services.AccountConflict as error:
         logger.warning("CAS login %s is a local account's login", error.username)

@@ -52,6 +52,8 @@ class Ticket(models.Model):
             models.Index(fields=["service", "status"], name="ticket_service_status"),
             models.Index(fields=["manager", "status"], name="ticket_manager_status"),
             models.Index(fields=["owner", "-created_at"], name="ticket_owner_created"),
+            # The ENT tab's counter: a person's open tickets, and those waiting for their approval.
+            models.Index(fields=["owner", "status"], name="ticket_owner_status"),
             models.Index(fields=["-last_action_at"], name="ticket_last_action"),
             models.Index(fields=["status", "recall_at"], name="ticket_status_recall"),
             # The statistics read tickets by the date they were filed, taken in charge, closed.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from tickets.demo import ent
 from tickets.demo.cas_server import start_for_demo
 
 
@@ -29,9 +30,12 @@ class Command(BaseCommand):
         mailbox = mailer["OPTIONS"].get("file_path") or f"the SMTP server {mailer['OPTIONS'].get('host')}"
         self.stdout.write(f"Mail is written as .eml files into {mailbox}, listed on {url}demo/courriels/")
         cas_server = start_for_demo(self.stdout)
+        ent_server = ent.start_for_demo(self.stdout, portal_url=url) if cas_server else None
         self.stdout.write("Press Ctrl+C to stop.")
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
         finally:
+            if ent_server:
+                ent_server.stop()
             if cas_server:
                 cas_server.stop()
