@@ -13,7 +13,7 @@ from tickets.models.choices import FINAL_STATUSES, OPEN_STATUSES, Origin, Priori
 from tickets.models.services import Service
 
 # What the delays of the statistics read of a ticket taken in charge or closed in a period.
-DELAY_COLUMNS = ["created_at", "service", "category", "manager"]
+DELAY_COLUMNS = ["created_at", "service", "category", "manager", "origin"]
 
 
 class Ticket(models.Model):
@@ -60,7 +60,9 @@ class Ticket(models.Model):
             # The statistics read tickets by the date they were filed, taken in charge, closed.
             # Each covers what the statistics read of the tickets (index-only scans, no table access).
             models.Index(
-                fields=["created_at", "service"], include=["category", "manager"], name="ticket_created_cover"
+                fields=["created_at", "service"],
+                include=["category", "manager", "origin", "subject"],
+                name="ticket_created_cover",
             ),
             models.Index(fields=["taken_at"], include=DELAY_COLUMNS, name="ticket_taken_cover"),
             models.Index(
