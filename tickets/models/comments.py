@@ -41,7 +41,8 @@ class Event(models.Model):
             # The statistics count the changes of status to and from a final one, and the closure refusals.
             models.Index(
                 fields=["created_at", "ticket"],
-                name="event_status_moves",
+                include=["old_status", "new_status", "kind"],
+                name="event_status_moves_cover",
                 condition=models.Q(new_status__in=["approved", "expired", "cancelled", "rejected"])
                 | models.Q(old_status__in=["approved", "expired", "cancelled", "rejected"])
                 | models.Q(kind="ticket.closure_refused"),

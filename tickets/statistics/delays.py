@@ -13,22 +13,13 @@ PostgreSQL in SQL, elsewhere in Python over the period's tickets, with the same 
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Aggregate, Case, Count, F, FloatField, Q, When
+from django.db.models import F, Q, Value
 from django.db.models.functions import Extract
 
 from tickets.models import FINAL_STATUSES, Ticket
 
 DIMENSIONS = {"service": "service_id", "category": "category_id", "manager": "manager_id"}
 MEASURES = ("taken", "closed")
-
-
-class PercentileCont(Aggregate):
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 def percentile(values, fraction):
@@ -50,34 +41,57 @@ def _filters(scope, period):
 def delays(scope, period, dimension):
     """[(key, taken count, median hours, p90 hours, closed count, median hours, p90 hours)] for ``dimension``
     ("service", "category" or "manager"), the most tickets first. One query."""
+    return all_delays(scope, period)[dimension]
+
+
+def all_delays(scope, period):
+    """{dimension: its rows (as ``delays``)} for the three dimensions at once, in one query."""
     if connection.vendor == "postgresql":
-        return _delays_in_sql(scope, period, dimension)
-    return delays_in_python(scope, period)[dimension]
+        return _delays_in_sql(scope, period)
+    return delays_in_python(scope, period)
 
 
 def _hours(start, end):
     return Extract(F(end) - F(start), "epoch") / 3600.0
 
 
-def _delays_in_sql(scope, period, dimension):
-    tickets, taken, closed = _filters(scope, period)
-    to_take = Case(When(taken, then=_hours("created_at", "taken_at")), output_field=FloatField())
-    to_close = Case(When(closed, then=_hours("created_at", "closed_at")), output_field=FloatField())
-    rows = (
-        tickets.values_list(DIMENSIONS[dimension])
-        .annotate(
-            taken=Count("pk", filter=taken),
-            taken_median=PercentileCont(to_take, 0.5),
-            taken_p90=PercentileCont(to_take, 0.9),
-            closed=Count("pk", filter=closed),
-            closed_median=PercentileCont(to_close, 0.5),
-            closed_p90=PercentileCont(to_close, 0.9),
-        )
-        .values_list(
-            DIMENSIONS[dimension], "taken", "taken_median", "taken_p90", "closed", "closed_median", "closed_p90"
-        )
+def _durations(scope, condition, end, measure):
+    """The SQL of (service, category, manager, hours, measure) of the tickets in scope meeting ``condition``."""
+    return (
+        Ticket.objects.filter(scope.tickets(), condition)
+        .annotate(hours=_hours("created_at", end), measure=Value(measure))
+        .values_list("service_id", "category_id", "manager_id", "hours", "measure")
+        .query.sql_with_params()
     )
-    return _ordered(list(rows))
+
+
+def _delays_in_sql(scope, period):
+    """Each ticket taken in charge, each ticket closed in the period read once through its date's covering
+    index, grouped by the three dimensions at once (grouping sets); both percentiles from one sort."""
+    _tickets, taken, closed = _filters(scope, period)
+    taken_sql, taken_params = _durations(scope, taken, "taken_at", 0)
+    closed_sql, closed_params = _durations(scope, closed, "closed_at", 1)
+    # The ORM's own SQL of the two sets of durations, wrapped: Django has no grouping sets.
+    sql = (
+        "SELECT measure, GROUPING(service_id), GROUPING(category_id), "  # noqa: S608
+        "service_id, category_id, manager_id, "
+        "COUNT(*), PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY hours) "
+        f"FROM ({taken_sql} UNION ALL {closed_sql}) AS durations "
+        "(service_id, category_id, manager_id, hours, measure) "
+        "GROUP BY measure, GROUPING SETS ((service_id), (category_id), (manager_id))"
+    )
+    found = {name: defaultdict(lambda: [0, None, None, 0, None, None]) for name in DIMENSIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*taken_params, *closed_params])
+        for measure, no_service, no_category, service_id, category_id, manager_id, n, (p50, p90) in cursor:
+            if not no_service:
+                row = found["service"][service_id]
+            elif not no_category:
+                row = found["category"][category_id]
+            else:
+                row = found["manager"][manager_id]
+            row[3 * measure : 3 * measure + 3] = [n, p50, p90]
+    return {name: _ordered([(key, *row) for key, row in rows.items()]) for name, rows in found.items()}
 
 
 def delays_in_python(scope, period):

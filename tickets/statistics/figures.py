@@ -45,7 +45,7 @@ def activity(scope, period):
         Ticket.objects.filter(scope.tickets(), in_period)
         .annotate(bucket=_bucket("created_at", period))
         .values_list("bucket")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("bucket", "n")
     )
     moves = {
@@ -54,7 +54,7 @@ def activity(scope, period):
         .filter(CLOSURE | REOPENING)
         .annotate(bucket=_bucket("created_at", period))
         .values_list("bucket")
-        .annotate(closed=Count("pk", filter=CLOSURE), reopened=Count("pk", filter=REOPENING))
+        .annotate(closed=Count("created_at", filter=CLOSURE), reopened=Count("created_at", filter=REOPENING))
         .values_list("bucket", "closed", "reopened")
     }
     opened = {_as_date(day): n for day, n in opened.items()}
@@ -63,10 +63,10 @@ def activity(scope, period):
     now = (
         Ticket.objects.filter(scope.tickets())
         .filter(not_final | after)
-        .aggregate(open=Count("pk", filter=not_final), filed=Count("pk", filter=after))
+        .aggregate(open=Count("created_at", filter=not_final), filed=Count("created_at", filter=after))
     )
     since = Event.objects.filter(scope.tickets("ticket__"), after).aggregate(
-        closed=Count("pk", filter=CLOSURE), reopened=Count("pk", filter=REOPENING)
+        closed=Count("created_at", filter=CLOSURE), reopened=Count("created_at", filter=REOPENING)
     )
     backlog = now["open"] - now["filed"] + since["closed"] - since["reopened"]
     rows = []
@@ -85,7 +85,7 @@ def outcomes(scope, period):
         Event.objects.filter(scope.tickets("ticket__"), created_at__gte=period.start, created_at__lt=period.end)
         .filter(CLOSURE | Q(kind=REFUSAL_KIND))
         .values_list("new_status", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("new_status", "kind", "n")
     )
     for status, kind, n in rows:
@@ -98,7 +98,7 @@ def recurring_categories(scope, period, top=TOP):
     return list(
         Ticket.objects.filter(scope.tickets(), created_at__gte=period.start, created_at__lt=period.end)
         .values_list("category_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n", "category_id")
         .values_list("category_id", "n")[:top]
     )
@@ -120,7 +120,7 @@ def recurring_subjects(scope, period, top=TOP):
     rows = (
         Ticket.objects.filter(scope.tickets(), created_at__gte=period.start, created_at__lt=period.end)
         .values_list("subject")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("subject", "n")
     )
     for subject, n in rows:
@@ -136,7 +136,7 @@ def satisfaction(scope, period):
     rows = (
         Satisfaction.objects.filter(scope.ratings(), created_at__gte=period.start, created_at__lt=period.end)
         .values_list("service_id", "category_id", "manager_id", "rating")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("service_id", "category_id", "manager_id", "rating", "n")
     )
     distribution = dict.fromkeys(range(1, 6), 0)

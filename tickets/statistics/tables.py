@@ -113,7 +113,7 @@ DIMENSION_HEADERS = {
 
 
 def delay_tables(scope, period, names):
-    by_dimension = {name: delays.delays(scope, period, name) for name in delays.DIMENSIONS}
+    by_dimension = delays.all_delays(scope, period)
     names.learn_people(row[0] for row in by_dimension["manager"])
     tables = []
     for dimension, rows in by_dimension.items():
