@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from tickets import permissions
 from tickets.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    STATUS_ORDER,
     Bookmark,
     Category,
     Follower,
@@ -29,6 +31,8 @@ from tickets.models import (
 from tickets.services.personal import RECENT_VIEWS
 
 PER_PAGE = 25
+# Counts stop there: beyond, a tab says "plus de 1 000" and the list shows the first 1,000 in the chosen order.
+SHOWN_LIMIT = 1000
 
 # The dashboard's views, in the order of their tabs. Managers see theirs first: that is their work.
 USER_VIEWS = {
@@ -62,12 +66,6 @@ DEFAULT_STATUS_FILTER = "ouverts"
 DEFAULT_STATUSES = STATUS_FILTERS[DEFAULT_STATUS_FILTER][1]
 NO_MANAGER = "aucun"
 
-# The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
-STATUS_ORDER = Case(
-    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
-    default=Value(len(Status.values)),
-    output_field=IntegerField(),
-)
 SORT_KEYS = {
     "numero": ("pk",),
     "sujet": (Lower("subject"), "pk"),
@@ -319,16 +317,29 @@ def sort_columns(sort):
 
 
 def counts_for(user, query=None, choices=None):
-    """How many tickets each view holds under the filters of ``query``: one aggregate query."""
-    base = permissions.visible_tickets_for(user)
-    if query is not None:
-        base = filter_tickets(base, query, choices or FilterChoices())
-    conditions = view_conditions(user)
-    aggregates = {
-        key: Count("pk", filter=conditions[key]) if conditions[key] else Count("pk")
-        for key in dashboard_views_for(user)
-    }
-    return base.aggregate(**aggregates)
+    """How many tickets each view holds under the filters of ``query``, in one query whose cost does not
+    grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count above ``SHOWN_LIMIT``
+    means "more than SHOWN_LIMIT" (``is_capped``)."""
+    counted = []
+    for key in dashboard_views_for(user):
+        tickets = dashboard_queryset(user, key)
+        if query is not None:
+            tickets = filter_tickets(tickets, query, choices or FilterChoices())
+        counted.append((key, tickets.order_by().values("pk")[: SHOWN_LIMIT + 1]))
+    sql, params = [], []
+    for _key, tickets in counted:
+        inner, inner_params = tickets.query.sql_with_params()
+        # The inner SQL is the ORM's, its values stay parameters.
+        sql.append(f"(SELECT COUNT(*) FROM ({inner}) AS counted)")  # noqa: S608
+        params.extend(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sql), params)
+        row = cursor.fetchone()
+    return {key: int(count) for (key, _tickets), count in zip(counted, row, strict=True)}
+
+
+def is_capped(count):
+    return count > SHOWN_LIMIT
 
 
 # Rows.
@@ -359,6 +370,10 @@ class Tab:
     label: str
     count: int
 
+    @property
+    def capped(self):
+        return is_capped(self.count)
+
 
 def dashboard_page(user, data):
     """Everything the Tableau de bord shows for the GET parameters ``data``."""
@@ -369,7 +384,9 @@ def dashboard_page(user, data):
     total = counts[query.view]
     if not total:
         tickets = tickets.none()
-    page = CountedPaginator(ticket_rows(tickets, user), PER_PAGE, count=total).get_page(query.page)
+    # Beyond SHOWN_LIMIT the pages stop: the filters and the sorts reach the other tickets.
+    shown = min(total, SHOWN_LIMIT)
+    page = CountedPaginator(ticket_rows(tickets, user), PER_PAGE, count=shown).get_page(query.page)
     return {
         "query": query,
         "params": query.params(),
@@ -379,6 +396,8 @@ def dashboard_page(user, data):
         "sort_choices": SORT_CHOICES,
         "sorting": sort_columns(query.sort),
         "page_obj": page,
+        "capped": is_capped(total),
+        "shown_limit": SHOWN_LIMIT,
         "no_manager": NO_MANAGER,
     }
 

@@ -5,12 +5,21 @@ Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models.categories import Category
 from tickets.models.choices import OPEN_STATUSES, Origin, Priority, Status, TicketScope
 from tickets.models.services import Service
+
+# The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
+STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
+    default=Value(len(Status.values)),
+    output_field=IntegerField(),
+)
 
 
 class Ticket(models.Model):
@@ -52,7 +61,12 @@ class Ticket(models.Model):
             models.Index(fields=["service", "status"], name="ticket_service_status"),
             models.Index(fields=["manager", "status"], name="ticket_manager_status"),
             models.Index(fields=["owner", "-created_at"], name="ticket_owner_created"),
-            models.Index(fields=["-last_action_at"], name="ticket_last_action"),
+            # One per sort the dashboard offers, the ticket number breaking ties (read backwards for the
+            # other direction): the first pages never sort the whole table.
+            models.Index(fields=["-last_action_at", "-id"], name="ticket_last_action"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(Lower("subject"), "id", name="ticket_subject"),
+            models.Index(STATUS_ORDER, "id", name="ticket_status_order"),
             models.Index(fields=["status", "recall_at"], name="ticket_status_recall"),
         ]
 
