@@ -74,7 +74,7 @@ def main():
 
 def prepare(tickets):
     """The data set: the demo, ``tickets`` synthetic tickets, a manager of every service and a user with
-    200 tickets spread over the whole past."""
+    200 tickets spread over the whole past (taken from other owners; history entries stay as written)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -100,12 +100,6 @@ def prepare(tickets):
             "(SELECT id FROM tickets_ticket WHERE id %% %s = 7 ORDER BY id LIMIT 200)",
             [owner.pk, max(1, tickets // 200)],
         )
-        cursor.execute(
-            "UPDATE tickets_event SET actor_id = %s WHERE kind = 'ticket.created' AND ticket_id IN "
-            "(SELECT id FROM tickets_ticket WHERE owner_id = %s)",
-            [owner.pk, owner.pk],
-        )
-        cursor.execute("ANALYZE")
     print(f"{tickets} tickets ready in {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -135,6 +129,7 @@ def cases_for(label, client, *, manager, ticket, deep_page):
     from django.urls import reverse
 
     from tickets.dashboards import SORT_CHOICES
+    from tickets.models import Ticket
 
     dashboard = reverse("dashboard")
 
@@ -170,19 +165,30 @@ def cases_for(label, client, *, manager, ticket, deep_page):
             get(dashboard, {"vue": wide, "statut": "tous", "page": deep_page}),
             200,
         ),
-        (f"{label}: ticket page, 50 entries", get(reverse("ticket", args=[ticket.pk])), 200 if manager else 404),
         (f"{label}: bookmarks", get(reverse("bookmarks")), 200),
         (f"{label}: FAQ", get(reverse("faq")), 200),
-        (f"{label}: journal", get(reverse("journal")), 200),
     ]
+    if manager:
+        cases += [
+            (f"{label}: ticket page, 50 entries", get(reverse("ticket", args=[ticket.pk])), 200),
+            (f"{label}: journal", get(reverse("journal")), 200),
+        ]
+    else:
+        own = Ticket.objects.filter(owner=client.session_user).order_by("-pk").first()
+        cases.append((f"{label}: own ticket page", get(reverse("ticket", args=[own.pk])), 200))
     return cases
 
 
 def measure(name, request, expected, runs):
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:  # also the warm-up
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):  # also the warm-up
         response = request()
     assert response.status_code == expected, (name, response.status_code)
     request()
@@ -200,6 +206,7 @@ def measure(name, request, expected, runs):
 def run(arguments, *, fill):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -209,6 +216,8 @@ def run(arguments, *, fill):
     call_command("migrate", verbosity=0)
     if fill:
         prepare(arguments.tickets)
+    with connection.cursor() as cursor:  # what autovacuum does in production after a bulk load
+        cursor.execute("VACUUM ANALYZE")
     if arguments.prepare_only:
         return
     ticket = long_ticket()
@@ -226,7 +235,8 @@ def run(arguments, *, fill):
     print(f"{'page':<62} {'median':>8} {'p95':>8} {'queries':>5}  (ms; runs: {arguments.runs})")
     for label, username, manager in people:
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        client.session_user = User.objects.get(username=username)
+        client.force_login(client.session_user)
         for name, request, expected in cases_for(label, client, manager=manager, ticket=ticket, deep_page=deep_page):
             measure(name, request, expected, arguments.runs)
     owner = Client()

@@ -75,7 +75,7 @@ def test_counts_beyond_the_limit_say_more_than_and_the_pages_stop_there(client, 
 @pytest.mark.parametrize("volume", [5, 40])
 def test_capped_counts_cost_the_same_queries_at_two_sizes(
     client, world, small_pages, django_assert_num_queries, volume
-):  # noqa: E501
+):
     add_tickets(world, volume)
     client.force_login(world["people"]["owner"])
     # session, user, memberships, visibility rules, the tabs' counts, the page's rows
