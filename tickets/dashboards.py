@@ -149,11 +149,22 @@ def view_conditions(user):
 
 def dashboard_queryset(user, view):
     """The tickets of one view of the dashboard (a key of ``dashboard_views_for``), unfiltered and unsorted."""
-    condition = view_conditions(user).get(view)
-    if condition is None or view not in dashboard_views_for(user):
-        return Ticket.objects.none()
-    base = Ticket.objects.all() if view in SELF_VISIBLE_VIEWS else permissions.visible_tickets_for(user)
-    return base.filter(condition)
+    return view_querysets(user).get(view, Ticket.objects.none())
+
+
+def view_querysets(user):
+    """``{view: its tickets}`` for every view the user may choose, the conditions built once."""
+    conditions = view_conditions(user)
+    visible = None
+    querysets = {}
+    for view in dashboard_views_for(user):
+        if view in SELF_VISIBLE_VIEWS:
+            base = Ticket.objects.all()
+        else:
+            visible = visible if visible is not None else permissions.visible_tickets_for(user)
+            base = visible
+        querysets[view] = base.filter(conditions[view])
+    return querysets
 
 
 # Filters and sorting, from the query string.
@@ -316,13 +327,12 @@ def sort_columns(sort):
     return columns
 
 
-def counts_for(user, query=None, choices=None):
+def counts_for(user, query=None, choices=None, querysets=None):
     """How many tickets each view holds under the filters of ``query``, in one query whose cost does not
     grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count above ``SHOWN_LIMIT``
     means "more than SHOWN_LIMIT" (``is_capped``)."""
     counted = []
-    for key in dashboard_views_for(user):
-        tickets = dashboard_queryset(user, key)
+    for key, tickets in (querysets or view_querysets(user)).items():
         if query is not None:
             tickets = filter_tickets(tickets, query, choices or FilterChoices())
         counted.append((key, tickets.order_by().values("pk")[: SHOWN_LIMIT + 1]))
@@ -379,8 +389,9 @@ def dashboard_page(user, data):
     """Everything the Tableau de bord shows for the GET parameters ``data``."""
     choices = filter_choices(user)
     query = clean_query(user, data, choices)
-    counts = counts_for(user, query, choices)
-    tickets = sort_tickets(filter_tickets(dashboard_queryset(user, query.view), query, choices), query.sort)
+    querysets = view_querysets(user)
+    counts = counts_for(user, query, choices, querysets)
+    tickets = sort_tickets(filter_tickets(querysets[query.view], query, choices), query.sort)
     total = counts[query.view]
     if not total:
         tickets = tickets.none()
