@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions
 from tickets.models import (
+    DASHBOARD_OPEN_STATUSES,
     FINAL_STATUSES,
-    OPEN_STATUSES,
     STATUS_ORDER,
     Bookmark,
     Category,
@@ -57,7 +57,7 @@ MANAGER_DEFAULT_VIEW = MINE_VIEW
 SELF_VISIBLE_VIEWS = frozenset({"mes", "invites", "libres", "miens", "libres_ou_miens", "services"})
 
 STATUS_FILTERS = {
-    "ouverts": (_("Ouverts"), OPEN_STATUSES | {Status.CLOSURE_REQUESTED}),
+    "ouverts": (_("Ouverts"), DASHBOARD_OPEN_STATUSES),
     "clos": (_("Clos"), FINAL_STATUSES),
     "tous": (_("Tous"), None),
 }

@@ -24,9 +24,19 @@ from tickets.models.incoming import IncomingMail, IncomingStatus
 from tickets.models.mail import ActionLink, MailPreferences, MailStatus, OutgoingMail
 from tickets.models.satisfaction import SATISFACTION_COMMENT_MAX_LENGTH, Satisfaction
 from tickets.models.services import AssignmentMode, Membership, Service
-from tickets.models.tickets import STATUS_ORDER, Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
+from tickets.models.tickets import (
+    DASHBOARD_OPEN_STATUSES,
+    STATUS_ORDER,
+    Bookmark,
+    Follower,
+    Invitation,
+    Ticket,
+    TicketUserLink,
+    View,
+)
 
 __all__ = [
+    "DASHBOARD_OPEN_STATUSES",
     "FINAL_STATUSES",
     "OPEN_STATUSES",
     "SATISFACTION_COMMENT_MAX_LENGTH",

@@ -14,6 +14,10 @@ from tickets.models.categories import Category
 from tickets.models.choices import OPEN_STATUSES, Origin, Priority, Status, TicketScope
 from tickets.models.services import Service
 
+# What the dashboard calls open ("Ouverts"): what someone still has to act on. Sorted, so that the
+# dashboard's filter and the partial indexes below read the same condition.
+DASHBOARD_OPEN_STATUSES = sorted(OPEN_STATUSES | {Status.CLOSURE_REQUESTED})
+
 # The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
 STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
@@ -67,6 +71,17 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(Lower("subject"), "id", name="ticket_subject"),
             models.Index(STATUS_ORDER, "id", name="ticket_status_order"),
+            # The default views, over open tickets only: a manager's and a service's, most recent first.
+            models.Index(
+                fields=["manager", "-last_action_at", "-id"],
+                condition=models.Q(status__in=DASHBOARD_OPEN_STATUSES),
+                name="ticket_open_manager_recent",
+            ),
+            models.Index(
+                fields=["service", "-last_action_at", "-id"],
+                condition=models.Q(status__in=DASHBOARD_OPEN_STATUSES),
+                name="ticket_open_service_recent",
+            ),
             models.Index(fields=["status", "recall_at"], name="ticket_status_recall"),
         ]
 
