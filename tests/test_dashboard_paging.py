@@ -108,3 +108,17 @@ def test_each_offered_sort_reads_an_index_in_order(world, sort):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index" in plan and "Sort" not in plan, plan
+
+
+def test_closed_filter_counts_no_free_ticket_and_keeps_the_manager_s_own(client, world):
+    manager = world["people"]["manager"]
+    add_tickets(world, 2)  # free
+    closed = add_tickets(world, 3, status=Status.APPROVED)
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in closed[:2]]).update(manager=manager)
+    counts = {tab.key: tab.count for tab in get(client, manager, statut="clos").context["tabs"]}
+    assert (counts["libres"], counts["miens"], counts["libres_ou_miens"], counts["services"]) == (0, 2, 2, 3)
+    everything = get(client, manager, statut="tous", vue="libres_ou_miens")
+    counts = {tab.key: tab.count for tab in everything.context["tabs"]}
+    assert (counts["libres"], counts["miens"], counts["libres_ou_miens"]) == (2, 2, 4)
+    assert len(everything.context["page_obj"].object_list) == 4
+    assert get(client, manager, statut="clos", vue="libres").context["page_obj"].paginator.count == 0

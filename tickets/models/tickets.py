@@ -64,6 +64,7 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["service", "status"], name="ticket_service_status"),
             models.Index(fields=["manager", "status"], name="ticket_manager_status"),
+            models.Index(fields=["category", "status"], name="ticket_category_status"),
             models.Index(fields=["owner", "-created_at"], name="ticket_owner_created"),
             # One per sort the dashboard offers, the ticket number breaking ties (read backwards for the
             # other direction): the first pages never sort the whole table.
