@@ -122,3 +122,19 @@ def test_closed_filter_counts_no_free_ticket_and_keeps_the_manager_s_own(client,
     assert (counts["libres"], counts["miens"], counts["libres_ou_miens"]) == (2, 2, 4)
     assert len(everything.context["page_obj"].object_list) == 4
     assert get(client, manager, statut="clos", vue="libres").context["page_obj"].paginator.count == 0
+
+
+def test_free_or_mine_counts_a_free_ticket_of_mine_once_and_caps_with_its_parts(client, world, small_pages):
+    manager = world["people"]["manager"]
+    free_mine = add_tickets(world, 1)[0]
+    Ticket.objects.filter(pk=free_mine.pk).update(manager=manager)  # free, yet assigned to the manager
+    add_tickets(world, 2)
+    taken = add_tickets(world, 1, status=Status.IN_PROGRESS)[0]
+    Ticket.objects.filter(pk=taken.pk).update(manager=manager)
+    response = get(client, manager, vue="libres_ou_miens")
+    counts = {tab.key: tab.count for tab in response.context["tabs"]}
+    assert (counts["libres"], counts["miens"], counts["libres_ou_miens"]) == (3, 2, 4)
+    assert len(response.context["page_obj"].object_list) == 3  # a page of 3 (PER_PAGE), 4 in all
+    add_tickets(world, 6)  # 9 free: past the limit of 7
+    counts = {tab.key: tab.count for tab in get(client, manager).context["tabs"]}
+    assert counts["libres"] == counts["libres_ou_miens"] == 8  # both say "plus de 7"

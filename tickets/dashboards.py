@@ -44,10 +44,11 @@ USER_VIEWS = {
 }
 # The managers' views other pages link to (the daily summary's lists).
 FREE_VIEW, MINE_VIEW, SERVICES_VIEW = "libres", "miens", "services"
+EITHER_VIEW, BOTH_KEY = "libres_ou_miens", "libres_et_miens"
 MANAGER_VIEWS = {
     FREE_VIEW: _("Libres"),
     MINE_VIEW: _("Pris en charge par moi"),
-    "libres_ou_miens": _("Libres ou pris en charge par moi"),
+    EITHER_VIEW: _("Libres ou pris en charge par moi"),
     SERVICES_VIEW: _("Mes services"),
 }
 USER_DEFAULT_VIEW = "mes"
@@ -340,9 +341,16 @@ def sort_columns(sort):
 def counts_for(user, query=None, choices=None, querysets=None):
     """How many tickets each view holds under the filters of ``query``, in one query whose cost does not
     grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count above ``SHOWN_LIMIT``
-    means "more than SHOWN_LIMIT" (``is_capped``)."""
+    means "more than SHOWN_LIMIT" (``is_capped``).
+
+    "Libres ou pris en charge par moi" is counted as free + mine - both: an OR over two indexes would have
+    PostgreSQL walk one of them to its end to find the other's rows."""
+    querysets = dict(querysets or view_querysets(user))
+    union = querysets.pop(EITHER_VIEW, None)
+    if union is not None:
+        querysets[BOTH_KEY] = querysets[FREE_VIEW].filter(manager=user)
     counted = []
-    for key, tickets in (querysets or view_querysets(user)).items():
+    for key, tickets in querysets.items():
         if query is not None:
             tickets = filter_tickets(tickets, query, choices or FilterChoices())
         counted.append((key, tickets.order_by().values("pk")[: SHOWN_LIMIT + 1]))
@@ -359,7 +367,12 @@ def counts_for(user, query=None, choices=None, querysets=None):
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(sql), params)
         row = cursor.fetchone()
-    return {key: int(count) for (key, _tickets), count in zip(counted, row, strict=True)}
+    counts = {key: int(count) for (key, _tickets), count in zip(counted, row, strict=True)}
+    if union is not None:
+        both, free, mine = counts.pop(BOTH_KEY), counts[FREE_VIEW], counts[MINE_VIEW]
+        either = SHOWN_LIMIT + 1 if is_capped(free) or is_capped(mine) else free + mine - both
+        counts[EITHER_VIEW] = min(either, SHOWN_LIMIT + 1)
+    return {key: counts[key] for key in dashboard_views_for(user)}
 
 
 def is_capped(count):
