@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,6 @@ from tickets.models import (
     DASHBOARD_OPEN_STATUSES,
     FINAL_STATUSES,
     STATUS_ORDER,
-    Bookmark,
     Category,
     Follower,
     Invitation,
@@ -29,7 +28,6 @@ from tickets.models import (
     Ticket,
     View,
 )
-from tickets.services.personal import RECENT_VIEWS
 
 PER_PAGE = 25
 # Counts stop there: beyond, a tab says "plus de 1 000" and the list shows the first 1,000 in the chosen order.
@@ -437,38 +435,4 @@ def dashboard_page(user, data):
         "capped": is_capped(total),
         "shown_limit": SHOWN_LIMIT,
         "no_manager": NO_MANAGER,
-    }
-
-
-# Signets/Historique.
-
-
-def bookmarked_tickets(user):
-    """The user's bookmarks that they may still see, newest bookmark first."""
-    bookmarks = Bookmark.objects.filter(user=user)
-    bookmarked_at = bookmarks.filter(ticket=OuterRef("pk")).values("created_at")[:1]
-    return (
-        ticket_rows(permissions.visible_tickets_for(user).filter(pk__in=bookmarks.values("ticket_id")), user)
-        .annotate(bookmarked_at=Subquery(bookmarked_at))
-        .order_by("-bookmarked_at", "-pk")
-    )
-
-
-def recently_viewed_tickets(user, limit=RECENT_VIEWS):
-    """The last tickets the user opened and may still see, most recent first."""
-    views = View.objects.filter(user=user)
-    viewed_at = views.filter(ticket=OuterRef("pk")).values("created_at")[:1]
-    return list(
-        ticket_rows(permissions.visible_tickets_for(user).filter(pk__in=views.values("ticket_id")), user)
-        .annotate(viewed_at=Subquery(viewed_at))
-        .order_by("-viewed_at", "-pk")[:limit]
-    )
-
-
-def bookmarks_page(user, page_number):
-    """Everything Signets/Historique shows: a page of bookmarks and the recent history."""
-    return {
-        "bookmarks": Paginator(bookmarked_tickets(user), PER_PAGE).get_page(page_number),
-        "history": recently_viewed_tickets(user),
-        "history_limit": RECENT_VIEWS,
     }
