@@ -8,16 +8,18 @@ owner, manager, category and service joined, and the unread mark is a subquery, 
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions
 from tickets.models import (
+    DASHBOARD_OPEN_STATUSES,
     FINAL_STATUSES,
-    OPEN_STATUSES,
-    Bookmark,
+    STATUS_ORDER,
     Category,
     Follower,
     Invitation,
@@ -26,9 +28,10 @@ from tickets.models import (
     Ticket,
     View,
 )
-from tickets.services.personal import RECENT_VIEWS
 
 PER_PAGE = 25
+# Counts stop there: beyond, a tab says "plus de 1 000" and the list shows the first 1,000 in the chosen order.
+SHOWN_LIMIT = 1000
 
 # The dashboard's views, in the order of their tabs. Managers see theirs first: that is their work.
 USER_VIEWS = {
@@ -39,10 +42,11 @@ USER_VIEWS = {
 }
 # The managers' views other pages link to (the daily summary's lists).
 FREE_VIEW, MINE_VIEW, SERVICES_VIEW = "libres", "miens", "services"
+EITHER_VIEW, BOTH_KEY = "libres_ou_miens", "libres_et_miens"
 MANAGER_VIEWS = {
     FREE_VIEW: _("Libres"),
     MINE_VIEW: _("Pris en charge par moi"),
-    "libres_ou_miens": _("Libres ou pris en charge par moi"),
+    EITHER_VIEW: _("Libres ou pris en charge par moi"),
     SERVICES_VIEW: _("Mes services"),
 }
 USER_DEFAULT_VIEW = "mes"
@@ -53,7 +57,7 @@ MANAGER_DEFAULT_VIEW = MINE_VIEW
 SELF_VISIBLE_VIEWS = frozenset({"mes", "invites", "libres", "miens", "libres_ou_miens", "services"})
 
 STATUS_FILTERS = {
-    "ouverts": (_("Ouverts"), OPEN_STATUSES | {Status.CLOSURE_REQUESTED}),
+    "ouverts": (_("Ouverts"), DASHBOARD_OPEN_STATUSES),
     "clos": (_("Clos"), FINAL_STATUSES),
     "tous": (_("Tous"), None),
 }
@@ -62,12 +66,6 @@ DEFAULT_STATUS_FILTER = "ouverts"
 DEFAULT_STATUSES = STATUS_FILTERS[DEFAULT_STATUS_FILTER][1]
 NO_MANAGER = "aucun"
 
-# The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
-STATUS_ORDER = Case(
-    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
-    default=Value(len(Status.values)),
-    output_field=IntegerField(),
-)
 SORT_KEYS = {
     "numero": ("pk",),
     "sujet": (Lower("subject"), "pk"),
@@ -151,11 +149,31 @@ def view_conditions(user):
 
 def dashboard_queryset(user, view):
     """The tickets of one view of the dashboard (a key of ``dashboard_views_for``), unfiltered and unsorted."""
-    condition = view_conditions(user).get(view)
-    if condition is None or view not in dashboard_views_for(user):
-        return Ticket.objects.none()
-    base = Ticket.objects.all() if view in SELF_VISIBLE_VIEWS else permissions.visible_tickets_for(user)
-    return base.filter(condition)
+    return view_querysets(user).get(view, Ticket.objects.none())
+
+
+def view_querysets(user, statuses=None):
+    """``{view: its tickets}`` for every view the user may choose, the conditions built once.
+
+    Given the ``statuses`` a filter keeps, a view's free tickets are left out when free is not one of them:
+    the result is the same, and PostgreSQL no longer scans the whole table to find nothing."""
+    conditions = view_conditions(user)
+    if statuses is not None and Status.FREE not in statuses:
+        conditions["libres_ou_miens"] = conditions["miens"]
+        conditions["libres"] = None
+    visible = None
+    querysets = {}
+    for view in dashboard_views_for(user):
+        if conditions[view] is None:
+            querysets[view] = Ticket.objects.none()
+            continue
+        if view in SELF_VISIBLE_VIEWS:
+            base = Ticket.objects.all()
+        else:
+            visible = visible if visible is not None else permissions.visible_tickets_for(user)
+            base = visible
+        querysets[view] = base.filter(conditions[view])
+    return querysets
 
 
 # Filters and sorting, from the query string.
@@ -318,17 +336,45 @@ def sort_columns(sort):
     return columns
 
 
-def counts_for(user, query=None, choices=None):
-    """How many tickets each view holds under the filters of ``query``: one aggregate query."""
-    base = permissions.visible_tickets_for(user)
-    if query is not None:
-        base = filter_tickets(base, query, choices or FilterChoices())
-    conditions = view_conditions(user)
-    aggregates = {
-        key: Count("pk", filter=conditions[key]) if conditions[key] else Count("pk")
-        for key in dashboard_views_for(user)
-    }
-    return base.aggregate(**aggregates)
+def counts_for(user, query=None, choices=None, querysets=None):
+    """How many tickets each view holds under the filters of ``query``, in one query whose cost does not
+    grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count above ``SHOWN_LIMIT``
+    means "more than SHOWN_LIMIT" (``is_capped``).
+
+    "Libres ou pris en charge par moi" is counted as free + mine - both: an OR over two indexes would have
+    PostgreSQL walk one of them to its end to find the other's rows."""
+    querysets = dict(querysets or view_querysets(user))
+    union = querysets.pop(EITHER_VIEW, None)
+    if union is not None:
+        querysets[BOTH_KEY] = querysets[FREE_VIEW].filter(manager=user)
+    counted = []
+    for key, tickets in querysets.items():
+        if query is not None:
+            tickets = filter_tickets(tickets, query, choices or FilterChoices())
+        counted.append((key, tickets.order_by().values("pk")[: SHOWN_LIMIT + 1]))
+    sql, params = [], []
+    for _key, tickets in counted:
+        try:
+            inner, inner_params = tickets.query.sql_with_params()
+        except EmptyResultSet:  # a view that holds nothing under these filters
+            sql.append("0")
+            continue
+        # The inner SQL is the ORM's, its values stay parameters.
+        sql.append(f"(SELECT COUNT(*) FROM ({inner}) AS counted)")  # noqa: S608
+        params.extend(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sql), params)
+        row = cursor.fetchone()
+    counts = {key: int(count) for (key, _tickets), count in zip(counted, row, strict=True)}
+    if union is not None:
+        both, free, mine = counts.pop(BOTH_KEY), counts[FREE_VIEW], counts[MINE_VIEW]
+        either = SHOWN_LIMIT + 1 if is_capped(free) or is_capped(mine) else free + mine - both
+        counts[EITHER_VIEW] = min(either, SHOWN_LIMIT + 1)
+    return {key: counts[key] for key in dashboard_views_for(user)}
+
+
+def is_capped(count):
+    return count > SHOWN_LIMIT
 
 
 # Rows.
@@ -359,17 +405,24 @@ class Tab:
     label: str
     count: int
 
+    @property
+    def capped(self):
+        return is_capped(self.count)
+
 
 def dashboard_page(user, data):
     """Everything the Tableau de bord shows for the GET parameters ``data``."""
     choices = filter_choices(user)
     query = clean_query(user, data, choices)
-    counts = counts_for(user, query, choices)
-    tickets = sort_tickets(filter_tickets(dashboard_queryset(user, query.view), query, choices), query.sort)
+    querysets = view_querysets(user, STATUS_FILTERS[query.status][1])
+    counts = counts_for(user, query, choices, querysets)
+    tickets = sort_tickets(filter_tickets(querysets[query.view], query, choices), query.sort)
     total = counts[query.view]
     if not total:
         tickets = tickets.none()
-    page = CountedPaginator(ticket_rows(tickets, user), PER_PAGE, count=total).get_page(query.page)
+    # Beyond SHOWN_LIMIT the pages stop: the filters and the sorts reach the other tickets.
+    shown = min(total, SHOWN_LIMIT)
+    page = CountedPaginator(ticket_rows(tickets, user), PER_PAGE, count=shown).get_page(query.page)
     return {
         "query": query,
         "params": query.params(),
@@ -379,39 +432,7 @@ def dashboard_page(user, data):
         "sort_choices": SORT_CHOICES,
         "sorting": sort_columns(query.sort),
         "page_obj": page,
+        "capped": is_capped(total),
+        "shown_limit": SHOWN_LIMIT,
         "no_manager": NO_MANAGER,
-    }
-
-
-# Signets/Historique.
-
-
-def bookmarked_tickets(user):
-    """The user's bookmarks that they may still see, newest bookmark first."""
-    bookmarks = Bookmark.objects.filter(user=user)
-    bookmarked_at = bookmarks.filter(ticket=OuterRef("pk")).values("created_at")[:1]
-    return (
-        ticket_rows(permissions.visible_tickets_for(user).filter(pk__in=bookmarks.values("ticket_id")), user)
-        .annotate(bookmarked_at=Subquery(bookmarked_at))
-        .order_by("-bookmarked_at", "-pk")
-    )
-
-
-def recently_viewed_tickets(user, limit=RECENT_VIEWS):
-    """The last tickets the user opened and may still see, most recent first."""
-    views = View.objects.filter(user=user)
-    viewed_at = views.filter(ticket=OuterRef("pk")).values("created_at")[:1]
-    return list(
-        ticket_rows(permissions.visible_tickets_for(user).filter(pk__in=views.values("ticket_id")), user)
-        .annotate(viewed_at=Subquery(viewed_at))
-        .order_by("-viewed_at", "-pk")[:limit]
-    )
-
-
-def bookmarks_page(user, page_number):
-    """Everything Signets/Historique shows: a page of bookmarks and the recent history."""
-    return {
-        "bookmarks": Paginator(bookmarked_tickets(user), PER_PAGE).get_page(page_number),
-        "history": recently_viewed_tickets(user),
-        "history_limit": RECENT_VIEWS,
     }

@@ -25,13 +25,24 @@ from tickets.models.mail import ActionLink, MailPreferences, MailStatus, Outgoin
 from tickets.models.satisfaction import SATISFACTION_COMMENT_MAX_LENGTH, Satisfaction
 from tickets.models.search import SearchDocument
 from tickets.models.services import AssignmentMode, Membership, Service
-from tickets.models.tickets import Bookmark, Follower, Invitation, Ticket, TicketUserLink, View
+from tickets.models.tickets import (
+    DASHBOARD_OPEN_STATUSES,
+    STATUS_ORDER,
+    Bookmark,
+    Follower,
+    Invitation,
+    Ticket,
+    TicketUserLink,
+    View,
+)
 
 __all__ = [
+    "DASHBOARD_OPEN_STATUSES",
     "FINAL_STATUSES",
     "OPEN_STATUSES",
     "SATISFACTION_COMMENT_MAX_LENGTH",
     "SCOPE_RANK",
+    "STATUS_ORDER",
     "ActionLink",
     "AdminChange",
     "AssignmentMode",

@@ -5,6 +5,8 @@ Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,17 @@ from tickets.models.services import Service
 
 # What the delays of the statistics read of a ticket taken in charge or closed in a period.
 DELAY_COLUMNS = ["created_at", "service", "category", "manager", "origin"]
+
+# What the dashboard calls open ("Ouverts"): what someone still has to act on. Sorted, so that the
+# dashboard's filter and the partial indexes below read the same condition.
+DASHBOARD_OPEN_STATUSES = sorted(OPEN_STATUSES | {Status.CLOSURE_REQUESTED})
+
+# The lifecycle order, so that sorting by status reads Libre, Pris en charge, … rather than by code.
+STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status.values)),
+    default=Value(len(Status.values)),
+    output_field=IntegerField(),
+)
 
 
 class Ticket(models.Model):
@@ -54,10 +67,27 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["service", "status"], name="ticket_service_status"),
             models.Index(fields=["manager", "status"], name="ticket_manager_status"),
+            models.Index(fields=["category", "status"], name="ticket_category_status"),
             models.Index(fields=["owner", "-created_at"], name="ticket_owner_created"),
             # The ENT tab's counter: a person's open tickets, and those waiting for their approval.
             models.Index(fields=["owner", "status"], name="ticket_owner_status"),
-            models.Index(fields=["-last_action_at"], name="ticket_last_action"),
+            # One per sort the dashboard offers, the ticket number breaking ties (read backwards for the
+            # other direction): the first pages never sort the whole table.
+            models.Index(fields=["-last_action_at", "-id"], name="ticket_last_action"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(Lower("subject"), "id", name="ticket_subject"),
+            models.Index(STATUS_ORDER, "id", name="ticket_status_order"),
+            # The default views, over open tickets only: a manager's and a service's, most recent first.
+            models.Index(
+                fields=["manager", "-last_action_at", "-id"],
+                condition=models.Q(status__in=DASHBOARD_OPEN_STATUSES),
+                name="ticket_open_manager_recent",
+            ),
+            models.Index(
+                fields=["service", "-last_action_at", "-id"],
+                condition=models.Q(status__in=DASHBOARD_OPEN_STATUSES),
+                name="ticket_open_service_recent",
+            ),
             models.Index(fields=["status", "recall_at"], name="ticket_status_recall"),
             # The statistics read tickets by the date they were filed, taken in charge, closed.
             # Each covers what the statistics read of the tickets (index-only scans, no table access).

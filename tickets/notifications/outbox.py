@@ -25,12 +25,12 @@ def write_event_mail(event, recipients):
     ticket = event.ticket
     now = timezone.now()
     group = timedelta(seconds=settings.MAIL_GROUP_SECONDS)
-    written = []
+    mails = []
     for user, reason in recipients.items():
         mail = _open_group(ticket, user, now) if group else None
         if mail is None:
             rendered = _render(user, ticket, [event], reason)
-            mail = _write_row(user, rendered, ticket=ticket, created_at=now, not_before=now + group)
+            mail = _new_row(user, rendered, ticket=ticket, created_at=now, not_before=now + group)
         else:
             earlier = list(mail.events.select_related("actor"))
             for entry in earlier:
@@ -40,9 +40,12 @@ def write_event_mail(event, recipients):
             mail.subject, mail.text_body, mail.html_body = rendered.subject, rendered.text, rendered.html
             mail.not_before = max(now, min(now + group, mail.created_at + group * GROUP_SPAN))
             mail.save(update_fields=["subject", "text_body", "html_body", "not_before"])
-        mail.events.add(event)
-        written.append((mail.pk, max(0, round((mail.not_before - now).total_seconds()))))
-    return written
+        mails.append(mail)
+    # The new rows and every row's link to the event, two inserts whatever the number of recipients.
+    OutgoingMail.objects.bulk_create([mail for mail in mails if mail.pk is None])
+    Link = OutgoingMail.events.through
+    Link.objects.bulk_create([Link(outgoingmail=mail, event=event) for mail in mails], ignore_conflicts=True)
+    return [(mail.pk, max(0, round((mail.not_before - now).total_seconds()))) for mail in mails]
 
 
 def _render(recipient, ticket, events, reason):
@@ -75,8 +78,15 @@ def write_summary_mail(recipient, day, sections, *, idle_days):
 
 
 def _write_row(recipient, rendered, **fields):
-    """A new outbox row of a ``RenderedMail`` to ``recipient``, in their language."""
-    return OutgoingMail.objects.create(
+    """A new outbox row of a ``RenderedMail`` to ``recipient``, in their language, saved."""
+    mail = _new_row(recipient, rendered, **fields)
+    mail.save()
+    return mail
+
+
+def _new_row(recipient, rendered, **fields):
+    """The outbox row of a ``RenderedMail`` to ``recipient``, in their language, not yet saved."""
+    return OutgoingMail(
         recipient=recipient,
         to_address=recipient.email,
         language=rendering.language_of(recipient),

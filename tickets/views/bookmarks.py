@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tickets.dashboards import bookmarks_page
+from tickets.bookmark_lists import bookmarks_page
 from tickets.selectors import get_ticket_for, ticket_page
 from tickets.services.personal import set_bookmark
 
