@@ -184,12 +184,11 @@ def matching_rows(user, query, *, filters=None):
     return _matched(readable_rows(user), filters, where), terms, persons
 
 
-def _listed(user, where, filters, order, indexed):
-    """The numbers of the first ``MAX_RESULTS + 1`` matching rows in ``order``: one query. On PostgreSQL,
+def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
+    """The numbers of the first ``limit`` readable rows matching ``where`` in ``order``: one query. On PostgreSQL,
     when the rows are read in date order (``indexed``), each relation's rows are read through their own index
     and the lists merged (UNION ALL: no row meets two relations), rather than every row of the date index
     tested against every relation."""
-    limit = MAX_RESULTS + 1
     branches = readable_branches(user)
     if branches is None:
         return []
@@ -233,7 +232,7 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     rare = not results.persons and engines.is_rare(terms)
     direction = "ancien" if sort == "ancien" else "recent"
     # One read of the numbers of the rows listed (at most MAX_RESULTS), in date order: the count, the pages.
-    listed = _listed(user, where, filters, (UNINDEXED_ORDER if rare else ORDER)[direction], indexed=not rare)
+    listed = listed_rows(user, where, filters, (UNINDEXED_ORDER if rare else ORDER)[direction], indexed=not rare)
     results.more = len(listed) > MAX_RESULTS
     listed = listed[:MAX_RESULTS]
     results.count = len(listed)
