@@ -9,7 +9,8 @@ synthetic tickets with their histories (``tickets.demo.generator``), builds the 
 set-based rebuild, adds a few tickets through the workflow (a rare word in their subject, a word in their
 history only), then times each search through Django's full request handling and prints the median, the
 95th percentile (ms) and the number of queries. ``--reuse`` keeps an existing ``searchbench`` (made with
-``--keep``) and only times; the database is dropped at the end unless ``--keep`` is given.
+``--keep``) and only times; ``--database NAME`` names the database; the database is dropped at the end
+unless ``--keep`` is given.
 """
 
 import argparse
@@ -22,7 +23,6 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATABASE = "searchbench"
 RARE, HISTORY_ONLY = "ornithorynque", "zorglub"
 
 
@@ -32,7 +32,9 @@ def main():
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--reuse", action="store_true", help="time an existing benchmark database")
+    parser.add_argument("--database", default="searchbench", help="name of the benchmark database")
     arguments = parser.parse_args()
+    database = arguments.database
 
     server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     import psycopg2
@@ -41,10 +43,10 @@ def main():
     admin.autocommit = True
     if not arguments.reuse:
         with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-            cursor.execute(f"CREATE DATABASE {DATABASE}")
+            cursor.execute(f"DROP DATABASE IF EXISTS {database}")
+            cursor.execute(f"CREATE DATABASE {database}")
     os.environ.update(
-        DATABASE_URL=urlparse(server)._replace(path=f"/{DATABASE}").geturl(),
+        DATABASE_URL=urlparse(server)._replace(path=f"/{database}").geturl(),
         DJANGO_SETTINGS_MODULE="helpdesk.settings",
         DJANGO_DEBUG="false",
         DJANGO_ALLOWED_HOSTS="testserver",
@@ -64,7 +66,7 @@ def main():
         connections.close_all()
         if not arguments.keep:
             with admin.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+                cursor.execute(f"DROP DATABASE IF EXISTS {database}")
         admin.close()
 
 

@@ -11,6 +11,7 @@ from tests.search_support import build_scene, found, shown
 from tickets import workflow
 from tickets.faq.access import can_read_faq_entry
 from tickets.models import EntryScope, RuleEffect, RuleTest, SearchDocument, Status, TicketScope, VisibilityRule
+from tickets.search import engines
 from tickets.search.faq import matching_faq
 from tickets.search.query import Filters, search
 
@@ -20,6 +21,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def scene(make_user, make_service, make_category, make_faq_entry):
     return build_scene(make_user, make_service, make_category, make_faq_entry)
+
+
+@pytest.fixture(params=["rare", "common"])
+def reading(request, monkeypatch):
+    """Both ways of reading the matches: a rare word through the words' index, a common one in date order
+    (on PostgreSQL, each relation's rows through their own index, merged)."""
+    monkeypatch.setattr(engines, "is_rare", lambda *args, **kwargs: request.param == "rare")
+    return request.param
 
 
 # Each word, and who finds the ticket through it: the text's scope decides, as on the ticket page.
@@ -37,7 +46,7 @@ EVERYONE = ["seclier5", "mdupont", "gest-scol", "gest-rh", "invite-gest", "invit
 
 @pytest.mark.parametrize("word", sorted(READERS))
 @pytest.mark.parametrize("person", EVERYONE)
-def test_a_ticket_is_found_only_through_text_the_person_reads(scene, word, person):
+def test_a_ticket_is_found_only_through_text_the_person_reads(scene, reading, word, person):
     expected = {scene["ticket"].pk} if person in READERS[word] else set()
     assert found(scene["people"][person], word) == expected
 
@@ -50,20 +59,20 @@ def test_a_ticket_is_found_only_through_text_the_person_reads(scene, word, perso
         ("koala", {"mdupont", "gest-rh", "admin"}),
     ],
 )
-def test_a_public_ticket_is_found_by_everyone_through_its_public_text_only(scene, word, readers):
+def test_a_public_ticket_is_found_by_everyone_through_its_public_text_only(scene, reading, word, readers):
     for person in EVERYONE:
         expected = {scene["public"].pk} if person in readers else set()
         assert found(scene["people"][person], word) == expected, person
 
 
-def test_a_public_ticket_of_a_disabled_service_is_found_by_its_owner_only(scene):
+def test_a_public_ticket_of_a_disabled_service_is_found_by_its_owner_only(scene, reading):
     scene["services"]["rh"].enabled = False
     scene["services"]["rh"].save()
     assert found(scene["people"]["curieux"], "lama") == set()
     assert found(scene["people"]["mdupont"], "lama") == {scene["public"].pk}
 
 
-def test_a_public_ticket_of_a_service_the_rules_hide_is_found_by_its_owner_and_managers_only(scene):
+def test_a_public_ticket_of_a_service_the_rules_hide_is_found_by_its_owner_and_managers_only(scene, reading):
     # The visibility rules hide the service of the public ticket from everyone but its managers.
     rh = scene["services"]["rh"]
     VisibilityRule.objects.create(service=rh, effect=RuleEffect.DENY, test=RuleTest.EVERYONE)
@@ -152,13 +161,13 @@ def test_a_number_finds_its_ticket_for_those_who_see_it(scene):
 
 
 @pytest.mark.parametrize("query", ["seclier5", "Benjamin Seclier", "seclier benjamin"])
-def test_a_login_or_a_name_finds_that_person_s_tickets_for_those_who_see_them(scene, query):
+def test_a_login_or_a_name_finds_that_person_s_tickets_for_those_who_see_them(scene, reading, query):
     assert found(scene["people"]["gest-scol"], query) == {scene["ticket"].pk}
     assert found(scene["people"]["curieux"], query) == set()
     assert found(scene["people"]["gest-rh"], query) == set()
 
 
-def test_relevance_puts_the_subject_first_and_date_the_newest(scene):
+def test_relevance_puts_the_subject_first_and_date_the_newest(scene, reading):
     owner = scene["people"]["seclier5"]
     newer = workflow.create_ticket(
         actor=owner, category=scene["categories"]["scol"], subject="Autre chose", description="<p>apogee lent</p>"
@@ -169,7 +178,7 @@ def test_relevance_puts_the_subject_first_and_date_the_newest(scene):
     assert [row.ticket_id for row in search(owner, "apogee", sort="ancien").rows] == [scene["ticket"].pk, newer.pk]
 
 
-def test_filters(scene):
+def test_filters(scene, reading):
     gest, number = scene["people"]["gest-scol"], scene["ticket"].pk
     scol, rh = scene["services"]["scol"], scene["services"]["rh"]
     assert found(gest, "apogee", filters=Filters(services=[scol])) == {number}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.search_support import build_scene
 from tickets import workflow
 from tickets.models import EntryScope
+from tickets.search import engines
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,10 @@ def test_owner_and_manager_filters_are_offered_to_managers_only(client, scene):
         assert f'<option value="{value}" selected>' in page, name
 
 
-def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene):
+@pytest.mark.parametrize("rare", [True, False])
+def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene, monkeypatch, rare):
+    # Both ways of reading the matches: through the words' index, or each relation's rows in date order.
+    monkeypatch.setattr(engines, "is_rare", lambda *args, **kwargs: rare)
     client.force_login(scene["people"]["seclier5"])
     page = client.get(reverse("search_suggestions"), {"subject": "Problème apog"}).text
     assert f"n°{scene['ticket'].pk}" in page and "Pris en charge" in page

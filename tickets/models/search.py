@@ -49,6 +49,8 @@ class SearchDocument(models.Model):
             models.Index(fields=["-last_action_at"], name="search_last_action"),
             models.Index(fields=["owner", "-last_action_at"], name="search_owner_action"),
             models.Index(fields=["service", "-last_action_at"], name="search_service_action"),
+            # Public tickets, read in date order by the people who neither manage, own nor are invited to them.
+            models.Index(fields=["-last_action_at"], condition=models.Q(public=True), name="search_public_action"),
         ]
 
     def __str__(self):

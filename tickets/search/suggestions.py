@@ -3,7 +3,7 @@
 from tickets.models import SearchDocument, Status
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import ORDER, UNINDEXED_ORDER, readable_rows
+from tickets.search.query import ORDER, UNINDEXED_ORDER, listed_rows
 from tickets.search.text import clean_query, query_terms
 
 MAX_TICKETS = 5
@@ -20,12 +20,12 @@ def suggestions(user, raw_subject):
     if not terms:
         return [], []
     sql, params = engines.match(terms, any_term=True, prefix=True)
-    matched = readable_rows(user).extra(where=[sql], params=params)  # noqa: S610 (the words are parameters)
-    orders = UNINDEXED_ORDER if engines.is_rare(terms, any_term=True) else ORDER
-    recent = matched.order_by(*orders["recent"])[:CANDIDATES]
+    rare = engines.is_rare(terms, any_term=True)
+    order = (UNINDEXED_ORDER if rare else ORDER)["recent"]
+    recent = listed_rows(user, (sql, params), None, order, indexed=not rare, limit=CANDIDATES)
     tickets = list(
         # Listed first: the match condition names the table, which a subquery would alias.
-        SearchDocument.objects.filter(pk__in=list(recent.values_list("pk", flat=True)))
+        SearchDocument.objects.filter(pk__in=recent)
         .annotate(rank=engines.rank(terms, any_term=True, prefix=True))
         .order_by("-rank", *ORDER["recent"])
         .values("ticket_id", "subject", "status")[:MAX_TICKETS]
