@@ -17,16 +17,7 @@ class MembershipInline(admin.TabularInline):
         "available",
         "monitoring",
         "daily_summary",
-        "can_take_free",
-        "can_take_assigned",
-        "can_assign",
-        "can_move",
-        "can_reject",
-        "can_reopen",
-        "can_manage_categories",
-        "can_manage_faq",
-        "can_manage_managers",
-        "can_manage_service",
+        *Membership.PRIVILEGES,
     ]
 
 

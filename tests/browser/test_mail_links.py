@@ -28,7 +28,8 @@ def open_latest_closure_mail(page, base_url, ticket):
     page.get_by_role("row").filter(has_text="benjamin.seclier").get_by_role("link", name=subject).first.click()
 
 
-def test_refuse_then_approve_from_the_mails(live_server, browser, guide, mail_on_disk):
+def guide_ticket_awaiting_closure():
+    """seclier5's ticket in 02_App_Gestion, taken by gest-scol, who asked for its closure (``guide`` fixture)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -39,6 +40,12 @@ def test_refuse_then_approve_from_the_mails(live_server, browser, guide, mail_on
     )  # fmt: skip
     ticket = workflow.take(ticket, actor=manager)
     ticket = workflow.request_closure(ticket, actor=manager, text="Votre compte est débloqué.")
+    return ticket
+
+
+def test_refuse_then_approve_from_the_mails(live_server, browser, guide, mail_on_disk):
+    ticket = guide_ticket_awaiting_closure()
+    manager = ticket.manager
 
     context = browser.new_context()
     page = context.new_page()

@@ -2,14 +2,16 @@
 reads it on the ticket. The approval form and the ticket page pass axe-core in French and in English."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import log_in
-from tests.browser.test_mail_links import mail_on_disk, open_latest_closure_mail  # noqa: F401 -- a fixture
-from tickets import workflow
-from tickets.models import Category, Satisfaction, Status, Ticket
+from tests.browser.test_mail_links import (  # noqa: F401 -- mail_on_disk: a fixture
+    guide_ticket_awaiting_closure,
+    mail_on_disk,
+    open_latest_closure_mail,
+)
+from tickets.models import Satisfaction, Status, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,14 +44,8 @@ def test_the_owner_rates_from_the_mail_with_the_keyboard_and_the_manager_reads_i
     guide,
     mail_on_disk,  # noqa: F811
 ):
-    User = get_user_model()
-    owner, manager = User.objects.get(username="seclier5"), User.objects.get(username="gest-scol")
-    ticket = workflow.create_ticket(
-        actor=owner, category=Category.objects.get(code="02_App_Gestion"),
-        subject="Connexion apogee impossible", description="<p>Bonjour</p>",
-    )  # fmt: skip
-    ticket = workflow.take(ticket, actor=manager)
-    ticket = workflow.request_closure(ticket, actor=manager, text="Votre compte est débloqué.")
+    ticket = guide_ticket_awaiting_closure()
+    manager = ticket.manager
 
     context = browser.new_context()
     page = context.new_page()

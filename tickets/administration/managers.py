@@ -13,19 +13,7 @@ from tickets.models import Membership, Ticket
 from tickets.permissions import forget_memberships, has_service_privilege
 
 # The settings of a membership the managers page shows as columns, in the page's order.
-PRIVILEGES = [
-    "can_take_free",
-    "can_take_assigned",
-    "can_assign",
-    "can_move",
-    "can_reject",
-    "can_reopen",
-    "can_manage_categories",
-    "can_manage_faq",
-    "can_manage_managers",
-    "can_manage_service",
-]
-SETTINGS = ["available", *PRIVILEGES]
+SETTINGS = ["available", *Membership.PRIVILEGES]
 # The tickets a leaving manager hands over: those in their charge that are not closed.
 HANDED_OVER_STATUSES = workflow.MOVES["hand_over"][0]
 

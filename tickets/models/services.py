@@ -94,6 +94,20 @@ class Service(models.Model):
 class Membership(models.Model):
     """A manager of a service, with the privileges this service grants them."""
 
+    # The privilege fields, in the order the managers' page and the Django admin show them.
+    PRIVILEGES = (
+        "can_take_free",
+        "can_take_assigned",
+        "can_assign",
+        "can_move",
+        "can_reject",
+        "can_reopen",
+        "can_manage_categories",
+        "can_manage_faq",
+        "can_manage_managers",
+        "can_manage_service",
+    )
+
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("service")
     )
