@@ -82,7 +82,7 @@ EVENT_COLUMNS = ("ticket_id", "actor_id", "kind", "old_status", "new_status", "t
 
 
 def generate_tickets(count, *, seed=0, batch_size=2000, progress=None):
-    """Adds ``count`` tickets with their histories, spread over the last two years, in bulk.
+    """Adds ``count`` tickets with their histories (about five entries each), spread over the last two years.
 
     Tickets are filed by the demo users into every category that accepts tickets and handled by
     the managers of the category's service; a taken ticket gets a few exchanges, some are public. On
@@ -130,7 +130,7 @@ def plan_ticket(rng, now, owners, categories, managers_of):
     manager = rng.choice(managers_of.get(service_id) or [None])
     path = list(rng.choices(PATHS, PATH_WEIGHTS)[0]) if manager else []
     if path and path[0][0] == "ticket.taken":
-        path[1:1] = [EXCHANGE] * rng.randint(0, 3)
+        path[1:1] = [EXCHANGE] * rng.randint(1, 6)
     created = now - timedelta(minutes=rng.randint(60, 2 * 365 * 24 * 60))
     times = [created, *step_times(rng, created, path, now)]
     status = path[-1][2] if path else Status.FREE
