@@ -3,8 +3,9 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
-from tickets.models import Category, Event, Service, Ticket
+from tickets.models import Category, Event, Service, StatisticsCount, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,10 @@ def test_synthetic_tickets_have_consistent_histories(settings):
         kinds.update(e.kind for e in events)
     assert {"ticket.taken", "ticket.closure_approved", "ticket.closure_refused"} <= kinds
     assert Event.objects.count() > 300
+    # Their statistics are written too: every ticket filed once, every closure counted.
+    counts = StatisticsCount.objects.filter(span="M").aggregate(opened=Sum("opened"), approved=Sum("approved"))
+    approvals = Event.objects.filter(new_status="approved").exclude(old_status="approved").count()
+    assert counts == {"opened": 300, "approved": approvals}
 
 
 def test_demo_data_has_a_faq_for_scolarite_and_a_general_one(settings):

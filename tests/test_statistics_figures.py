@@ -1,15 +1,20 @@
-"""Every figure of the statistics against a direct count over the known data set (tests/statistics_support.py),
-for several scopes and granularities: tickets moved between services, reopened and closed twice, expired,
-cancelled, filed before or closed after the period."""
+"""Every figure of the statistics against a direct count over the known data set (tests/statistics_support.py,
+written directly, then ``rebuild_statistics``), for several scopes and granularities: tickets moved between
+services, reopened and closed twice, expired, cancelled, filed before or closed after the period; the delays'
+percentiles from histograms against the exact ones."""
 
+import math
+import random
 import statistics as stats
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 
 from tests.statistics_support import build, make_world
 from tickets.models import FINAL_STATUSES, Event, Satisfaction, Ticket
 from tickets.statistics import delays, figures
+from tickets.statistics.facts import class_bounds, delay_class, normalise_subject
 from tickets.statistics.periods import DAY, MONTH, WEEK, Period, next_bucket
 from tickets.statistics.scope import Scope
 
@@ -22,6 +27,7 @@ BASE = date(2026, 3, 1)  # the period holds the change to summer time (29 March)
 def data(make_user, make_service, make_category):
     world = make_world(make_user, make_service, make_category)
     world["tickets"] = build(BASE, world["people"], world["categories"])
+    call_command("rebuild_statistics", verbosity=0)
     return world
 
 
@@ -125,13 +131,21 @@ def test_outcomes_of_the_whole_data_set(data):
     }
 
 
-def direct_percentiles(values):
-    values = sorted(values)
-    if not values:
-        return None, None
-    if len(values) == 1:
-        return values[0], values[0]
-    return stats.median(values), stats.quantiles(values, n=10, method="inclusive")[8]
+def exact_percentile(values, fraction):
+    """The continuous percentile of sorted ``values`` (as PostgreSQL's percentile_cont), and the largest width
+    of the classes of the two values it lies between: how far the histogram's estimate may stray."""
+    position = fraction * (len(values) - 1)
+    low, high = int(position), min(int(position) + 1, len(values) - 1)
+    value = values[low] + (values[high] - values[low]) * (position - low)
+    widths = [
+        class_bounds(delay_class(datetime.min, datetime.min + timedelta(minutes=v))) for v in values[low : high + 1]
+    ]
+    return value, max(top - bottom for bottom, top in widths)
+
+
+def assert_close_to_exact(got_hours, minutes, fraction):
+    exact, width = exact_percentile(sorted(minutes), fraction)
+    assert abs(got_hours * 60 - exact) < width + 1e-6, (got_hours * 60, exact, width)
 
 
 @pytest.mark.parametrize("dimension", ["service", "category", "manager"])
@@ -144,36 +158,43 @@ def test_delays_per_service_category_and_manager(data, scope_name, dimension):
         key = getattr(t, f"{dimension}_id")
         taken, closed = groups.setdefault(key, ([], []))
         if t.taken_at and period.start <= t.taken_at < period.end:
-            taken.append((t.taken_at - t.created_at).total_seconds() / 3600)
+            taken.append((t.taken_at - t.created_at).total_seconds() / 60)
         if t.status in FINAL_STATUSES and period.start <= t.closed_at < period.end:
-            closed.append((t.closed_at - t.created_at).total_seconds() / 3600)
-    expected = {
-        key: (len(taken), *direct_percentiles(taken), len(closed), *direct_percentiles(closed))
-        for key, (taken, closed) in groups.items()
-        if taken or closed
-    }
+            closed.append((t.closed_at - t.created_at).total_seconds() / 60)
+    expected = {key: (taken, closed) for key, (taken, closed) in groups.items() if taken or closed}
     got = {row[0]: row[1:] for row in delays.delays(scope, period, dimension)}
     assert got.keys() == expected.keys()
-    for key, row in got.items():
-        assert row == pytest.approx(expected[key]), key
+    for key, (n_taken, t50, t90, n_closed, c50, c90) in got.items():
+        taken, closed = expected[key]
+        assert (n_taken, n_closed) == (len(taken), len(closed))
+        for measured, minutes in (((t50, t90), taken), ((c50, c90), closed)):
+            if not minutes:
+                assert measured == (None, None)
+                continue
+            assert_close_to_exact(measured[0], minutes, 0.5)
+            assert_close_to_exact(measured[1], minutes, 0.9)
 
 
-def test_delays_are_the_same_in_sql_and_in_python(data):
-    period = Period(BASE, BASE + timedelta(days=30), DAY)
-    scope = scopes(data)["all"]
-    in_python = delays.delays_in_python(scope, period)
-    for dimension in delays.DIMENSIONS:
-        got = delays.delays(scope, period, dimension)
-        assert [row[0] for row in got] == [row[0] for row in in_python[dimension]]
-        for row, expected in zip(got, in_python[dimension], strict=True):
-            assert row[1:] == pytest.approx(expected[1:])
+@pytest.mark.parametrize("size", [1, 2, 3, 10, 101, 5000])
+def test_percentiles_from_classes_stay_within_a_class_of_the_exact_ones(size):
+    rng = random.Random(size)
+    # Zeros (assigned at filing), seconds, and minutes to two years spread evenly on a logarithmic scale.
+    minutes = [0.0] * (size // 10) + [rng.random() for _ in range(size // 10)]
+    minutes += [math.exp(rng.uniform(0, math.log(2 * 365 * 24 * 60))) for _ in range(size - len(minutes))]
+    histogram = {}
+    for value in minutes:
+        bucket = delay_class(datetime.min, datetime.min + timedelta(minutes=value))
+        histogram[bucket] = histogram.get(bucket, 0) + 1
+    for fraction in (0.5, 0.9, 0.0, 1.0):
+        assert_close_to_exact(delays.histogram_percentile(histogram, fraction) / 60, minutes, fraction)
 
 
-def test_percentile_is_continuous():
-    assert delays.percentile([1, 2, 3, 4], 0.5) == 2.5
-    assert delays.percentile([0, 10], 0.9) == 9
-    assert delays.percentile([7], 0.9) == 7
-    assert delays.percentile([], 0.5) is None
+def test_a_class_is_a_quarter_of_an_octave():
+    assert class_bounds(delay_class(datetime.min, datetime.min)) == (0.0, 1.0)
+    assert class_bounds(0) == (1.0, 2**0.25)
+    assert delay_class(datetime.min, datetime.min + timedelta(minutes=60)) == 23  # 2^(23/4) = 53.8 ≤ 60 < 64
+    assert delays.histogram_percentile({4: 4}, 0.5) == pytest.approx(2 + (2**1.25 - 2) * 0.5)
+    assert delays.histogram_percentile({-1: 1, 40: 1}, 0.5) == pytest.approx((0.5 + 2**10 + (2**10.25 - 2**10) / 2) / 2)
 
 
 @pytest.mark.parametrize("scope_name", SCOPES)
@@ -184,7 +205,7 @@ def test_recurring_categories_and_subjects(data, scope_name):
     by_category, by_subject = {}, {}
     for t in filed:
         by_category[t.category_id] = by_category.get(t.category_id, 0) + 1
-        key = figures.normalise_subject(t.subject)
+        key = normalise_subject(t.subject)
         by_subject[key] = by_subject.get(key, 0) + 1
     assert figures.recurring_categories(scope, period) == sorted(by_category.items(), key=lambda i: (-i[1], i[0]))
     assert figures.recurring_subjects(scope, period) == sorted(by_subject.items(), key=lambda i: (-i[1], i[0]))
@@ -195,7 +216,7 @@ def test_subjects_are_folded(data):
     top = dict(figures.recurring_subjects(scopes(data)["all"], period))
     assert top["connexion apogee impossible"] == 2  # T1 and T5
     assert top["connexion apogee impossible #"] == 2  # T2 (17) and T7 (2)
-    assert figures.normalise_subject("  Écran NOIR : n°42 !") == "ecran noir n#"
+    assert normalise_subject("  Écran NOIR : n°42 !") == "ecran noir n#"
 
 
 @pytest.mark.parametrize("scope_name", SCOPES)

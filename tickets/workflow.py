@@ -3,10 +3,11 @@ ticket's status, service, manager or owner.
 
 Each action locks the ticket's row, checks that the ticket has not changed since the actor saw it,
 that the move is allowed from the current status (``MOVES``) and that the actor holds the right
-(``tickets.permissions``), saves, writes one history entry, rewrites the ticket's search index rows
-(``tickets.search.index``) and announces the entry to notifications. The ticket
-it returns carries that entry as ``recorded_entry``, so that a caller may attach files to it in the same
-transaction (``tickets.services.files``).
+(``tickets.permissions``), saves, adds what it changed to the pre-computed statistics
+(``tickets.statistics.facts``), writes one history entry, rewrites the ticket's search index rows
+(``tickets.search.index``) and announces the entry to notifications. The ticket it returns carries that
+entry as ``recorded_entry``, so that a caller may attach files to it in the same transaction
+(``tickets.services.files``).
 """
 
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from tickets.models import (
 from tickets.notifications import announce
 from tickets.richtext import sanitize_html
 from tickets.search.index import index_ticket
+from tickets.statistics.facts import record_change, state_of
 
 OPEN = OPEN_STATUSES
 FINAL = FINAL_STATUSES
@@ -260,7 +262,7 @@ def _perform(ticket, action, *, actor, text="", scope=EntryScope.INVITED, change
             raise WorkflowError(REQUIRED_TEXT[action], text=text)
         if check:
             check(locked)
-        old_status = locked.status
+        old_status, before = locked.status, state_of(locked)
         applied = change(locked) if change else Change({}, {})
         for name, value in applied.fields.items():
             setattr(locked, name, value)
@@ -278,6 +280,7 @@ def _perform(ticket, action, *, actor, text="", scope=EntryScope.INVITED, change
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
+        record_change(before, state_of(locked), (KINDS[action], old_status, new_status, now), ticket_id=locked.pk)
         locked.recorded_entry = _record(
             locked, actor, KINDS[action], old_status, sanitize_html(text), scope, applied.data, now
         )
@@ -338,6 +341,7 @@ def create_ticket(*, actor, category, subject, description, owner=None, priority
         ticket.status, ticket.manager, ticket.taken_at = Status.IN_PROGRESS, manager, now
         ticket.save(update_fields=["status", "manager", "taken_at"])
         data["manager"] = manager.pk
+    record_change(None, state_of(ticket), ticket_id=ticket.pk)
     ticket.recorded_entry = _record(
         ticket, actor, "ticket.created", "", ticket.description, EntryScope.INVITED, data, now
     )

@@ -25,6 +25,7 @@ from tickets.models.mail import ActionLink, MailPreferences, MailStatus, Outgoin
 from tickets.models.satisfaction import SATISFACTION_COMMENT_MAX_LENGTH, Satisfaction
 from tickets.models.search import SearchDocument
 from tickets.models.services import AssignmentMode, Membership, Service
+from tickets.models.statistics import StatisticsCount, StatisticsDelay, StatisticsSubject
 from tickets.models.tickets import (
     DASHBOARD_OPEN_STATUSES,
     STATUS_ORDER,
@@ -74,6 +75,9 @@ __all__ = [
     "SavedResponse",
     "SearchDocument",
     "Service",
+    "StatisticsCount",
+    "StatisticsDelay",
+    "StatisticsSubject",
     "Status",
     "Ticket",
     "TicketScope",

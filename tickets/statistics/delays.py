@@ -1,41 +1,28 @@
 """Delay to take in charge and time to resolution, median and 90th percentile, per service, category and
-manager (where the ticket is now).
+manager (where the ticket is now), from the pre-computed histograms (``tickets.models.statistics``).
 
 - Taking in charge: the tickets whose ``taken_at`` (their latest taking in charge) falls in the period,
   from their filing to it.
 - Resolution: the tickets closed now whose ``closed_at`` (their latest closure) falls in the period, from
   their filing to it.
 
-Percentiles are continuous (linear interpolation, as PostgreSQL's ``percentile_cont``): computed by
-PostgreSQL in SQL, elsewhere in Python over the period's tickets, with the same result.
+Each delay is counted in its class (a quarter of an octave of minutes: ``facts.delay_class``), so a period
+of any length reads a few rows per key and class. The percentiles are continuous (linear interpolation
+between the two nearest ranks, as PostgreSQL's ``percentile_cont``), each rank's value placed inside its
+class as if the class's delays were spread evenly over it: the result lies within one class's width of the
+exact percentile (README, "Statistiques").
 """
 
 from collections import defaultdict
 
-from django.db import connection
-from django.db.models import F, Q, Value
-from django.db.models.functions import Extract
+from django.db.models import Sum
 
-from tickets.models import FINAL_STATUSES, Ticket
+from tickets.models import StatisticsDelay
+from tickets.models.statistics import NO_MANAGER
+from tickets.statistics.facts import class_bounds
+from tickets.statistics.periods import fact_days
 
 DIMENSIONS = {"service": "service_id", "category": "category_id", "manager": "manager_id"}
-MEASURES = ("taken", "closed")
-
-
-def percentile(values, fraction):
-    """The continuous percentile of sorted ``values`` (None for none), as PostgreSQL's percentile_cont."""
-    if not values:
-        return None
-    position = fraction * (len(values) - 1)
-    low = int(position)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
-
-
-def _filters(scope, period):
-    taken = Q(taken_at__gte=period.start, taken_at__lt=period.end)
-    closed = Q(closed_at__gte=period.start, closed_at__lt=period.end, status__in=sorted(FINAL_STATUSES))
-    return Ticket.objects.filter(scope.tickets()).filter(taken | closed), taken, closed
 
 
 def delays(scope, period, dimension):
@@ -46,91 +33,60 @@ def delays(scope, period, dimension):
 
 def all_delays(scope, period):
     """{dimension: its rows (as ``delays``)} for the three dimensions at once, in one query."""
-    if connection.vendor == "postgresql":
-        return _delays_in_sql(scope, period)
-    return delays_in_python(scope, period)
-
-
-def _hours(start, end):
-    return Extract(F(end) - F(start), "epoch") / 3600.0
-
-
-def _durations(scope, condition, end, measure):
-    """The SQL of (service, category, manager, hours, measure) of the tickets in scope meeting ``condition``."""
-    return (
-        Ticket.objects.filter(scope.tickets(), condition)
-        .annotate(hours=_hours("created_at", end), measure=Value(measure))
-        .values_list("service_id", "category_id", "manager_id", "hours", "measure")
-        .query.sql_with_params()
+    rows = (
+        StatisticsDelay.objects.filter(scope.tickets(), fact_days(period.first, period.last))
+        .values("service_id", "category_id", "manager_id", "measure", "bucket")
+        .annotate(count=Sum("n"))
+        .values_list("service_id", "category_id", "manager_id", "measure", "bucket", "count")
     )
-
-
-def _delays_in_sql(scope, period):
-    """Each ticket taken in charge, each ticket closed in the period read once through its date's covering
-    index, grouped by the three dimensions at once (grouping sets); both percentiles from one sort."""
-    _tickets, taken, closed = _filters(scope, period)
-    taken_sql, taken_params = _durations(scope, taken, "taken_at", 0)
-    closed_sql, closed_params = _durations(scope, closed, "closed_at", 1)
-    # The ORM's own SQL of the two sets of durations, wrapped: Django has no grouping sets.
-    sql = (
-        "SELECT measure, GROUPING(service_id), GROUPING(category_id), "  # noqa: S608
-        "service_id, category_id, manager_id, "
-        "COUNT(*), PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY hours) "
-        f"FROM ({taken_sql} UNION ALL {closed_sql}) AS durations "
-        "(service_id, category_id, manager_id, hours, measure) "
-        "GROUP BY measure, GROUPING SETS ((service_id), (category_id), (manager_id))"
-    )
-    found = {name: defaultdict(lambda: [0, None, None, 0, None, None]) for name in DIMENSIONS}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*taken_params, *closed_params])
-        for measure, no_service, no_category, service_id, category_id, manager_id, n, (p50, p90) in cursor:
-            if not no_service:
-                row = found["service"][service_id]
-            elif not no_category:
-                row = found["category"][category_id]
-            else:
-                row = found["manager"][manager_id]
-            row[3 * measure : 3 * measure + 3] = [n, p50, p90]
-    return {name: _ordered([(key, *row) for key, row in rows.items()]) for name, rows in found.items()}
-
-
-def delays_in_python(scope, period):
-    """The three dimensions' rows at once, from one query of the period's tickets."""
-    tickets, _taken, _closed = _filters(scope, period)
-    rows = tickets.values_list(
-        "service_id", "category_id", "manager_id", "created_at", "taken_at", "closed_at", "status"
-    )
-    durations = {name: defaultdict(lambda: ([], [])) for name in DIMENSIONS}
-    final = set(FINAL_STATUSES)
-    for service_id, category_id, manager_id, created_at, taken_at, closed_at, status in rows:
-        is_taken = taken_at is not None and period.start <= taken_at < period.end
-        is_closed = status in final and closed_at is not None and period.start <= closed_at < period.end
-        keys = {"service": service_id, "category": category_id, "manager": manager_id}
+    # dimension → key → measure → class → count
+    histograms = {name: defaultdict(lambda: (defaultdict(int), defaultdict(int))) for name in DIMENSIONS}
+    for service_id, category_id, manager_id, measure, bucket, count in rows:
+        keys = {
+            "service": service_id,
+            "category": category_id,
+            "manager": None if manager_id == NO_MANAGER else manager_id,
+        }
         for name, key in keys.items():
-            if is_taken:
-                durations[name][key][0].append((taken_at - created_at).total_seconds() / 3600)
-            if is_closed:
-                durations[name][key][1].append((closed_at - created_at).total_seconds() / 3600)
+            histograms[name][key][measure][bucket] += count
     result = {}
-    for name, by_key in durations.items():
-        rows = []
-        for key, (to_take, to_close) in by_key.items():
-            to_take.sort()
-            to_close.sort()
-            rows.append(
-                (
-                    key,
-                    len(to_take),
-                    percentile(to_take, 0.5),
-                    percentile(to_take, 0.9),
-                    len(to_close),
-                    percentile(to_close, 0.5),
-                    percentile(to_close, 0.9),
-                )
-            )
-        result[name] = _ordered(rows)
+    for name, by_key in histograms.items():
+        found = []
+        for key, (taken, closed) in by_key.items():
+            taken_row, closed_row = _figures(taken), _figures(closed)
+            if taken_row[0] or closed_row[0]:
+                found.append((key, *taken_row, *closed_row))
+        result[name] = sorted(found, key=lambda row: (-(row[1] + row[4]), str(row[0])))
     return result
 
 
-def _ordered(rows):
-    return sorted(rows, key=lambda row: (-(row[1] + row[4]), str(row[0])))
+def _figures(histogram):
+    """(count, median hours, 90th percentile hours) of a histogram {class: count}."""
+    count = sum(histogram.values())
+    if count <= 0:
+        return 0, None, None
+    return count, histogram_percentile(histogram, 0.5) / 60, histogram_percentile(histogram, 0.9) / 60
+
+
+def histogram_percentile(histogram, fraction):
+    """The continuous percentile, in minutes, of the delays counted in ``histogram`` {class: count}.
+
+    The value of rank i (0 first) is placed in its class, the class's k delays standing at the middles of k
+    equal parts of it; the percentile lies between the ranks around fraction × (count - 1), as percentile_cont."""
+    classes = sorted((bucket, n) for bucket, n in histogram.items() if n > 0)
+    position = fraction * (sum(n for _bucket, n in classes) - 1)
+    low = int(position)
+    low_value, high_value = _rank_value(classes, low), _rank_value(classes, low + 1)
+    if high_value is None:
+        return low_value
+    return low_value + (high_value - low_value) * (position - low)
+
+
+def _rank_value(classes, rank):
+    before = 0
+    for bucket, n in classes:
+        if rank < before + n:
+            low, high = class_bounds(bucket)
+            return low + (high - low) * (rank - before + 0.5) / n
+        before += n
+    return None

@@ -1,133 +1,96 @@
 """The counts of the statistics: tickets opened and closed per bucket with the open backlog, where tickets
-end, the recurring categories and subjects, and satisfaction. Each function runs a fixed number of queries
-whatever the data. What each figure counts is written in the README ("Statistiques")."""
+end, the recurring categories and subjects, read from the pre-computed figures (``tickets.models.statistics``);
+satisfaction from the ratings. Each function runs a fixed number of queries whatever the data. What each
+figure counts is written in the README ("Statistiques")."""
 
-import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
+from datetime import timedelta
 
-from django.db.models import Count, DateField, Q
-from django.db.models.functions import Trunc
-from django.utils import timezone
+from django.db.models import Count, F, Q, Sum
 
-from tickets.models import FINAL_STATUSES, Event, Satisfaction, Status, Ticket
-from tickets.statistics.periods import DAY, MONTH, WEEK
+from tickets.models import Satisfaction, StatisticsCount, StatisticsSubject, Status
+from tickets.models.statistics import DAY_SPAN, MONTH_SPAN
+from tickets.statistics.facts import REFUSAL_KIND
+from tickets.statistics.periods import MONTH, bucket_start, fact_days
 
-FINAL = sorted(FINAL_STATUSES)
-NOT_FINAL = sorted(set(Status) - FINAL_STATUSES)
-# A closure: an entry that brought the ticket to a final status from a status that was not one.
-CLOSURE = Q(new_status__in=FINAL) & ~Q(old_status__in=FINAL)
-# A reopening: the other way round.
-REOPENING = Q(old_status__in=FINAL) & ~Q(new_status__in=FINAL)
-REFUSAL_KIND = "ticket.closure_refused"
 OUTCOMES = [Status.APPROVED, Status.EXPIRED, Status.CANCELLED, Status.REJECTED]
-TRUNC_KINDS = {DAY: "day", WEEK: "week", MONTH: "month"}
+CLOSED = F("approved") + F("expired") + F("cancelled") + F("rejected")
 TOP = 10
 
 
-def _bucket(field, period):
-    return Trunc(
-        field, TRUNC_KINDS[period.granularity], output_field=DateField(), tzinfo=timezone.get_current_timezone()
-    )
-
-
-def _as_date(value):
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+def _counts(scope):
+    return StatisticsCount.objects.filter(scope.tickets())
 
 
 def activity(scope, period):
-    """One row per bucket: (first day, opened, closed, open at the bucket's end), in four queries.
+    """One row per bucket: (first day, opened, closed, open at the bucket's end), in two queries.
 
-    The backlog is counted back from now: the tickets open now, less those filed since the period's end,
-    plus those closed since, less those reopened since; then bucket by bucket."""
-    in_period = Q(created_at__gte=period.start, created_at__lt=period.end)
-    opened = dict(
-        Ticket.objects.filter(scope.tickets(), in_period)
-        .annotate(bucket=_bucket("created_at", period))
-        .values_list("bucket")
-        .annotate(n=Count("*"))
-        .values_list("bucket", "n")
+    The backlog at the period's end is what was filed before it, less what was closed, plus what was
+    reopened: every ticket counted once, where it is now, as it stands at that moment (its history); then
+    bucket by bucket backwards."""
+    months = period.granularity == MONTH
+    rows = (
+        _counts(scope)
+        .filter(fact_days(period.first, period.last, months=months))
+        .values("day")
+        .annotate(opened=Sum("opened"), closed=Sum(CLOSED), reopened=Sum("reopened"))
+        .values_list("day", "opened", "closed", "reopened")
     )
-    moves = {
-        _as_date(bucket): (closed, reopened)
-        for bucket, closed, reopened in Event.objects.filter(scope.tickets("ticket__"), in_period)
-        .filter(CLOSURE | REOPENING)
-        .annotate(bucket=_bucket("created_at", period))
-        .values_list("bucket")
-        .annotate(closed=Count("created_at", filter=CLOSURE), reopened=Count("created_at", filter=REOPENING))
-        .values_list("bucket", "closed", "reopened")
-    }
-    opened = {_as_date(day): n for day, n in opened.items()}
-    not_final = Q(status__in=NOT_FINAL)  # a list of its own, so that the index on the status serves
-    after = Q(created_at__gte=period.end)
-    now = (
-        Ticket.objects.filter(scope.tickets())
-        .filter(not_final | after)
-        .aggregate(open=Count("created_at", filter=not_final), filed=Count("created_at", filter=after))
+    moves = defaultdict(lambda: [0, 0, 0])
+    for day, opened, closed, reopened in rows:
+        bucket = moves[bucket_start(day, period.granularity)]
+        bucket[0], bucket[1], bucket[2] = bucket[0] + opened, bucket[1] + closed, bucket[2] + reopened
+    end = period.last + timedelta(days=1)
+    before_end = Q(span=MONTH_SPAN, day__lt=end.replace(day=1)) | Q(
+        span=DAY_SPAN, day__gte=end.replace(day=1), day__lt=end
     )
-    since = Event.objects.filter(scope.tickets("ticket__"), after).aggregate(
-        closed=Count("created_at", filter=CLOSURE), reopened=Count("created_at", filter=REOPENING)
+    totals = (
+        _counts(scope).filter(before_end).aggregate(opened=Sum("opened"), closed=Sum(CLOSED), reopened=Sum("reopened"))
     )
-    backlog = now["open"] - now["filed"] + since["closed"] - since["reopened"]
-    rows = []
+    backlog = (totals["opened"] or 0) - (totals["closed"] or 0) + (totals["reopened"] or 0)
+    result = []
     for day in reversed(period.buckets()):
-        closed, reopened = moves.get(day, (0, 0))
-        rows.append((day, opened.get(day, 0), closed, backlog))
-        backlog = backlog - opened.get(day, 0) + closed - reopened
-    rows.reverse()
-    return rows
+        opened, closed, reopened = moves.get(day, (0, 0, 0))
+        result.append((day, opened, closed, backlog))
+        backlog = backlog - opened + closed - reopened
+    result.reverse()
+    return result
 
 
 def outcomes(scope, period):
     """[(status, count)] of the closures of the period by final status, and the closure refusals, in one query."""
-    counts = dict.fromkeys([*OUTCOMES, REFUSAL_KIND], 0)
-    rows = (
-        Event.objects.filter(scope.tickets("ticket__"), created_at__gte=period.start, created_at__lt=period.end)
-        .filter(CLOSURE | Q(kind=REFUSAL_KIND))
-        .values_list("new_status", "kind")
-        .annotate(n=Count("*"))
-        .values_list("new_status", "kind", "n")
+    totals = (
+        _counts(scope)
+        .filter(fact_days(period.first, period.last))
+        .aggregate(**{str(status): Sum(str(status)) for status in OUTCOMES}, refused=Sum("refused"))
     )
-    for status, kind, n in rows:
-        counts[REFUSAL_KIND if kind == REFUSAL_KIND else status] += n
-    return list(counts.items())
+    return [(status, totals[str(status)] or 0) for status in OUTCOMES] + [(REFUSAL_KIND, totals["refused"] or 0)]
 
 
 def recurring_categories(scope, period, top=TOP):
     """[(category id, count)] of the tickets filed in the period, most frequent first, in one query."""
     return list(
-        Ticket.objects.filter(scope.tickets(), created_at__gte=period.start, created_at__lt=period.end)
-        .values_list("category_id")
-        .annotate(n=Count("*"))
+        _counts(scope)
+        .filter(fact_days(period.first, period.last))
+        .values("category_id")
+        .annotate(n=Sum("opened"))
+        .filter(n__gt=0)
         .order_by("-n", "category_id")
         .values_list("category_id", "n")[:top]
     )
 
 
-def normalise_subject(subject):
-    """Lower case, accents and punctuation dropped, every number as "#", spaces collapsed:
-    "Connexion Apogée impossible (n°2)" → "connexion apogee impossible n#"."""
-    text = unicodedata.normalize("NFKD", subject or "").encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"\d+", "#", text)
-    text = re.sub(r"[^a-z#]+", " ", text)
-    return " ".join(text.split())
-
-
 def recurring_subjects(scope, period, top=TOP):
-    """[(normalised subject, count)] of the tickets filed in the period, most frequent first: the subjects
-    are grouped in the database, then folded together here, in one query."""
-    counts = Counter()
-    rows = (
-        Ticket.objects.filter(scope.tickets(), created_at__gte=period.start, created_at__lt=period.end)
-        .values_list("subject")
-        .annotate(n=Count("*"))
-        .values_list("subject", "n")
+    """[(normalised subject, count)] of the tickets filed in the period, most frequent first, in one query
+    (subjects are normalised when the figures are written: ``facts.normalise_subject``)."""
+    return list(
+        StatisticsSubject.objects.filter(scope.tickets(), fact_days(period.first, period.last))
+        .values("subject")
+        .annotate(n=Sum("n"))
+        .filter(n__gt=0)
+        .order_by("-n", "subject")
+        .values_list("subject", "n")[:top]
     )
-    for subject, n in rows:
-        key = normalise_subject(subject)
-        if key:
-            counts[key] += n
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
 
 
 def satisfaction(scope, period):

@@ -7,8 +7,11 @@ last day.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tickets.models.statistics import DAY_SPAN, MONTH_SPAN
 
 DAY, WEEK, MONTH = "jour", "semaine", "mois"
 GRANULARITIES = {DAY: _("Jour"), WEEK: _("Semaine"), MONTH: _("Mois")}
@@ -122,3 +125,18 @@ def local_midnight(day):
 
 def today():
     return timezone.localdate()
+
+
+def fact_days(first, last, *, months=True):
+    """The filter of the pre-computed rows of the days ``first`` to ``last`` (both included): the monthly
+    rows of the whole months among them (a year reads about 12 rows per key, not 365), the daily rows of
+    the other days; only daily rows when ``months`` is False (buckets that cut months: days, weeks)."""
+    whole_first = first if first.day == 1 else _add_months(first.replace(day=1), 1)
+    whole_end = (last + timedelta(days=1)).replace(day=1)  # the 1st after the last whole month
+    if not months or whole_first >= whole_end:
+        return Q(span=DAY_SPAN, day__gte=first, day__lte=last)
+    return (
+        Q(span=MONTH_SPAN, day__gte=whole_first, day__lt=whole_end)
+        | Q(span=DAY_SPAN, day__gte=first, day__lt=whole_first)
+        | Q(span=DAY_SPAN, day__gte=whole_end, day__lte=last)
+    )
