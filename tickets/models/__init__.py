@@ -1,6 +1,7 @@
 """The ticket domain's data, one module per part: services and their managers, categories, tickets and
-the people linked to them, history entries (comments), attachments, mail, the FAQ, and what managers set
-up for their service (visibility rules, saved responses, the audit log of administration changes).
+the people linked to them, history entries (comments), attachments, mail, the FAQ, the statistics'
+pre-computed figures, and what managers set up for their service (visibility rules, saved responses, the
+audit log of administration changes).
 
 Only ``tickets.workflow`` changes a ticket's status, service, manager or owner.
 """

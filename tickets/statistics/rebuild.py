@@ -37,7 +37,15 @@ def summed_facts(*, batch_size=20_000, progress=None):
 
 def rebuild(*, batch_size=20_000, progress=None):
     """Replaces the three tables' rows by the sums of every ticket's contributions; returns
-    {table: rows written}. Run it in a transaction: readers see the old figures until it commits."""
+    {table: rows written}. Run it in a transaction: readers see the old figures until it writes the new ones.
+
+    On PostgreSQL the tables are locked against writes first: an action meanwhile waits, uncommitted, at its
+    figures, so the tickets read leave it out and it adds itself once the new rows are committed; an action
+    already writing is waited for, and read."""
+    if connection.vendor == "postgresql":
+        names = ", ".join(model._meta.db_table for model, _details, _columns in TABLES.values())
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
     rows = summed_facts(batch_size=batch_size, progress=progress)
     written = {}
     for table, (model, details, columns) in TABLES.items():

@@ -21,14 +21,15 @@ TABLES = {
 
 
 def table_rows(rows, table):
-    """The value tuples of ``table`` among ``rows`` (as ``facts.by_span``), in the column order of its statement."""
+    """The value tuples of ``table`` among ``rows`` (as ``facts.by_span``), in the column order of its statement,
+    sorted: concurrent actions then lock the rows they share in the same order, and never deadlock."""
     _model, details, columns = TABLES[table]
     found = []
     for (name, span, day, key, detail), values in rows.items():
         if name == table and any(values.values()):
             detail = () if not details else detail if isinstance(detail, tuple) else (detail,)
             found.append((span, day, *key, *detail, *(values.get(column, 0) for column in columns)))
-    return found
+    return sorted(found)
 
 
 def _statement(table, count):
