@@ -40,7 +40,6 @@ USER_VIEWS = {
     "surveilles": _("Surveillés"),
     "tous": _("Tous"),
 }
-ALL_VIEW = "tous"
 # The managers' views other pages link to (the daily summary's lists).
 FREE_VIEW, MINE_VIEW, SERVICES_VIEW = "libres", "miens", "services"
 EITHER_VIEW, BOTH_KEY = "libres_ou_miens", "libres_et_miens"
@@ -347,6 +346,7 @@ def counts_for(user, query=None, choices=None, querysets=None):
     "Libres ou pris en charge par moi" is counted as free + mine - both: an OR over two indexes would have
     PostgreSQL walk one of them to its end to find the other's rows."""
     querysets = dict(querysets or view_querysets(user))
+    wider_view = SERVICES_VIEW if SERVICES_VIEW in querysets else "mes"
     union = querysets.pop(EITHER_VIEW, None)
     if union is not None:
         querysets[BOTH_KEY] = querysets[FREE_VIEW].filter(manager=user)
@@ -364,21 +364,15 @@ def counts_for(user, query=None, choices=None, querysets=None):
             continue
         # The inner SQL is the ORM's, its values stay parameters.
         expressions[key] = (f"(SELECT COUNT(*) FROM ({inner}) AS counted)", tuple(inner_params))  # noqa: S608
-    wider = SERVICES_VIEW if SERVICES_VIEW in expressions else "mes"
-    if ALL_VIEW in expressions and wider in expressions:
-        # "Tous" holds every ticket of the wider view: when that one passes the limit, so does "Tous", and
-        # its visibility predicate (an OR no index serves) is never evaluated.
-        (all_sql, all_params), (wider_sql, wider_params) = expressions[ALL_VIEW], expressions[wider]
-        expressions[ALL_VIEW] = (
-            f"CASE WHEN {wider_sql} > {SHOWN_LIMIT} THEN {SHOWN_LIMIT + 1} ELSE {all_sql} END",
-            wider_params + all_params,
-        )
-    sql, params = [], []
-    for key, _tickets in counted:
-        sql.append(expressions[key][0])
-        params.extend(expressions[key][1])
+    # "Tous" holds every ticket of the wider view: when that one passes the limit, so does "Tous", and its
+    # visibility predicate (an OR no index serves) is never evaluated.
+    (all_sql, all_params), (wider_sql, wider_params) = expressions["tous"], expressions[wider_view]
+    case = f"CASE WHEN {wider_sql} > {SHOWN_LIMIT} THEN {SHOWN_LIMIT + 1} ELSE {all_sql} END"
+    expressions["tous"] = (case, wider_params + all_params)
+    sql = ", ".join(expressions[key][0] for key, _tickets in counted)
+    params = [param for key, _tickets in counted for param in expressions[key][1]]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(sql), params)
+        cursor.execute("SELECT " + sql, params)
         row = cursor.fetchone()
     counts = {key: int(count) for (key, _tickets), count in zip(counted, row, strict=True)}
     if union is not None:
