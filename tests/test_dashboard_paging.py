@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets import dashboards
-from tickets.models import Status, Ticket
+from tickets import dashboards, permissions
+from tickets.models import DASHBOARD_OPEN_STATUSES, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,22 @@ def test_free_or_mine_counts_a_free_ticket_of_mine_once_and_caps_with_its_parts(
     add_tickets(world, 6)  # 9 free: past the limit of 7
     counts = {tab.key: tab.count for tab in get(client, manager).context["tabs"]}
     assert counts["libres"] == counts["libres_ou_miens"] == 8  # both say "plus de 7"
+
+
+def test_all_tickets_count_true_below_the_limit_and_capped_with_the_manager_s_services(client, world, small_pages):
+    manager = world["people"]["manager"]
+    category = world["categories"]["home"]
+
+    def expected(**filters):
+        open_visible = permissions.visible_tickets_for(manager).filter(status__in=DASHBOARD_OPEN_STATUSES, **filters)
+        return min(open_visible.count(), dashboards.SHOWN_LIMIT + 1)
+
+    def counts(**params):
+        return {tab.key: tab.count for tab in get(client, manager, **params).context["tabs"]}
+
+    add_tickets(world, 2)
+    assert counts()["tous"] == expected() < 8
+    assert counts(categorie=category.pk)["tous"] == expected(category=category) < 8
+    add_tickets(world, 9)  # the manager's service alone holds more than 7: so does "Tous"
+    assert counts()["services"] == counts()["tous"] == expected() == 8
+    assert counts(categorie=category.pk)["tous"] == counts(categorie=category.pk)["services"] == 8

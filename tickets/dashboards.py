@@ -152,11 +152,13 @@ def dashboard_queryset(user, view):
     return view_querysets(user).get(view, Ticket.objects.none())
 
 
-def view_querysets(user, statuses=None):
+def view_querysets(user, statuses=None, *, in_own_service=False):
     """``{view: its tickets}`` for every view the user may choose, the conditions built once.
 
     Given the ``statuses`` a filter keeps, a view's free tickets are left out when free is not one of them:
-    the result is the same, and PostgreSQL no longer scans the whole table to find nothing."""
+    the result is the same, and PostgreSQL no longer scans the whole table to find nothing. With
+    ``in_own_service`` (a filter keeps one of the manager's services or one of their categories), every
+    view skips the visibility predicate: a manager sees every ticket of their services."""
     conditions = view_conditions(user)
     if statuses is not None and Status.FREE not in statuses:
         conditions["libres_ou_miens"] = conditions["miens"]
@@ -167,7 +169,7 @@ def view_querysets(user, statuses=None):
         if conditions[view] is None:
             querysets[view] = Ticket.objects.none()
             continue
-        if view in SELF_VISIBLE_VIEWS:
+        if view in SELF_VISIBLE_VIEWS or in_own_service:
             base = Ticket.objects.all()
         else:
             visible = visible if visible is not None else permissions.visible_tickets_for(user)
@@ -344,6 +346,7 @@ def counts_for(user, query=None, choices=None, querysets=None):
     "Libres ou pris en charge par moi" is counted as free + mine - both: an OR over two indexes would have
     PostgreSQL walk one of them to its end to find the other's rows."""
     querysets = dict(querysets or view_querysets(user))
+    wider_view = SERVICES_VIEW if SERVICES_VIEW in querysets else "mes"
     union = querysets.pop(EITHER_VIEW, None)
     if union is not None:
         querysets[BOTH_KEY] = querysets[FREE_VIEW].filter(manager=user)
@@ -352,18 +355,24 @@ def counts_for(user, query=None, choices=None, querysets=None):
         if query is not None:
             tickets = filter_tickets(tickets, query, choices or FilterChoices())
         counted.append((key, tickets.order_by().values("pk")[: SHOWN_LIMIT + 1]))
-    sql, params = [], []
-    for _key, tickets in counted:
+    expressions = {}
+    for key, tickets in counted:
         try:
             inner, inner_params = tickets.query.sql_with_params()
         except EmptyResultSet:  # a view that holds nothing under these filters
-            sql.append("0")
+            expressions[key] = ("0", ())
             continue
         # The inner SQL is the ORM's, its values stay parameters.
-        sql.append(f"(SELECT COUNT(*) FROM ({inner}) AS counted)")  # noqa: S608
-        params.extend(inner_params)
+        expressions[key] = (f"(SELECT COUNT(*) FROM ({inner}) AS counted)", tuple(inner_params))  # noqa: S608
+    # "Tous" holds every ticket of the wider view: when that one passes the limit, so does "Tous", and its
+    # visibility predicate (an OR no index serves) is never evaluated.
+    (all_sql, all_params), (wider_sql, wider_params) = expressions["tous"], expressions[wider_view]
+    case = f"CASE WHEN {wider_sql} > {SHOWN_LIMIT} THEN {SHOWN_LIMIT + 1} ELSE {all_sql} END"
+    expressions["tous"] = (case, wider_params + all_params)
+    sql = ", ".join(expressions[key][0] for key, _tickets in counted)
+    params = [param for key, _tickets in counted for param in expressions[key][1]]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(sql), params)
+        cursor.execute("SELECT " + sql, params)
         row = cursor.fetchone()
     counts = {key: int(count) for (key, _tickets), count in zip(counted, row, strict=True)}
     if union is not None:
@@ -414,7 +423,9 @@ def dashboard_page(user, data):
     """Everything the Tableau de bord shows for the GET parameters ``data``."""
     choices = filter_choices(user)
     query = clean_query(user, data, choices)
-    querysets = view_querysets(user, STATUS_FILTERS[query.status][1])
+    # The filters offer only the manager's own services and categories.
+    in_own_service = query.service is not None or query.category is not None
+    querysets = view_querysets(user, STATUS_FILTERS[query.status][1], in_own_service=in_own_service)
     counts = counts_for(user, query, choices, querysets)
     tickets = sort_tickets(filter_tickets(querysets[query.view], query, choices), query.sort)
     total = counts[query.view]

@@ -12,12 +12,16 @@ from django.views.decorators.http import require_POST
 from tickets.bookmark_lists import bookmarks_page
 from tickets.selectors import get_ticket_for, ticket_page
 from tickets.services.personal import set_bookmark
+from tickets.views.rows import history_rows, ticket_table_rows
 
 
 @login_required
 def bookmarks(request):
     """The user's bookmarks, newest first, then the last tickets they opened; only tickets they may still see."""
-    return render(request, "tickets/bookmarks.html", bookmarks_page(request.user, request.GET.get("page", "1")))
+    context = bookmarks_page(request.user, request.GET.get("page", "1"))
+    context["bookmark_rows"] = ticket_table_rows(context["bookmarks"].object_list)
+    context["history_rows"] = ticket_table_rows(context["history"])
+    return render(request, "tickets/bookmarks.html", context)
 
 
 @login_required
@@ -38,7 +42,9 @@ def bookmark_remove(request, number):
 @login_required
 def ticket_print(request, number):
     """A ticket as it prints: its properties, the history entries and files the user may see; no actions."""
-    return render(request, "tickets/print.html", ticket_page(request.user, number))
+    context = ticket_page(request.user, number)
+    context["entries"] = history_rows(context["history"])
+    return render(request, "tickets/print.html", context)
 
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.cache import patch_vary_headers
 
 from tickets.dashboards import dashboard_page
+from tickets.views.rows import ticket_table_rows
 
 # The element that htmx swaps when a filter, a tab, a column header or a page changes.
 RESULTS_ID = "dashboard"
@@ -21,7 +22,9 @@ def dashboard(request):
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == RESULTS_ID and not htmx.history_restore_request:
         template += "#" + RESULTS_ID
-    response = render(request, template, dashboard_page(request.user, request.GET))
+    context = dashboard_page(request.user, request.GET)
+    context["rows"] = ticket_table_rows(context["page_obj"].object_list)
+    response = render(request, template, context)
     # The same address answers a whole page or its results alone: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response

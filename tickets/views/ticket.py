@@ -25,6 +25,7 @@ from tickets.models import Status
 from tickets.notifications.links import LinkRefused, check_recipient, read_link, use_link
 from tickets.selectors import get_ticket_for, ticket_page
 from tickets.services import personal
+from tickets.views.rows import history_rows
 
 
 def menu_actions(user, ticket):
@@ -47,6 +48,7 @@ def may_make_faq_entry(user, ticket):
 def ticket_detail(request, number):
     """The ticket page: title, ACTIONS, status, category, owner, manager, history, files, invitees, follows."""
     context = ticket_page(request.user, number)
+    context["entries"] = history_rows(context["history"])
     personal.record_view(request.user, context["ticket"])
     context["actions"] = menu_actions(request.user, context["ticket"])
     context["may_make_faq_entry"] = may_make_faq_entry(request.user, context["ticket"])

@@ -1,0 +1,92 @@
+"""The rows of a list of tickets (the dashboard, Signets/Historique) and of a ticket's history, ready to print.
+
+A list shows 25 rows of 7 cells, a history up to hundreds of entries: formatting them here, with what every
+row shares (the status and scope labels, the time zone) read once, spares the template a filter, a
+translation and a URL lookup per cell; they cost more to draw than to read.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from tickets.models import EntryScope, Status
+
+# The `date` filter's "d/m/y H:i", which the ticket page shows too.
+SHORT_DATETIME = "%d/%m/%y %H:%M"
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    pk: int
+    url: str
+    subject: str
+    unread: bool
+    status: str
+    status_label: str
+    category: str
+    service: str
+    owner: str
+    manager: str | None
+    last_action_iso: str
+    last_action_text: str
+
+
+def ticket_table_rows(tickets):
+    """``TicketRow``s of tickets from ``tickets.dashboards.ticket_rows``, in the active language and time zone."""
+    status_labels = {value: str(label) for value, label in Status.choices}
+    zone = timezone.get_current_timezone()
+    rows = []
+    for ticket in tickets:
+        last_action = timezone.localtime(ticket.last_action_at, zone)
+        rows.append(
+            TicketRow(
+                pk=ticket.pk,
+                url=reverse("ticket", args=[ticket.pk]),
+                subject=ticket.subject,
+                unread=ticket.unread,
+                status=ticket.status,
+                status_label=status_labels.get(ticket.status, ticket.status),
+                category=ticket.category.short_title,
+                service=ticket.service.label,
+                owner=str(ticket.owner),
+                manager=str(ticket.manager) if ticket.manager_id else None,
+                last_action_iso=last_action.isoformat(),
+                last_action_text=last_action.strftime(SHORT_DATETIME),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    created_iso: str
+    created_text: str
+    author: str
+    sentence: str
+    text: str
+    files: list
+    visibility: str
+
+
+def history_rows(entries):
+    """``EntryRow``s of history entries from ``tickets.selectors.ticket_page`` (with their ``sentence`` and
+    ``files``), in the active language and time zone."""
+    visibility = {value: gettext("Visibilité %(scope)s") % {"scope": label} for value, label in EntryScope.choices}
+    zone = timezone.get_current_timezone()
+    rows = []
+    for entry in entries:
+        created = timezone.localtime(entry.created_at, zone)
+        rows.append(
+            EntryRow(
+                created_iso=created.isoformat(),
+                created_text=created.strftime(SHORT_DATETIME),
+                author=entry.sentence.author,
+                sentence=str(entry.sentence),
+                text=entry.text,
+                files=entry.files,
+                visibility=visibility.get(entry.scope) or gettext("Visibilité %(scope)s") % {"scope": entry.scope},
+            )
+        )
+    return rows
