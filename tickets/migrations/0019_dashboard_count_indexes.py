@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0017_search_public_index'),
+        ('tickets', '0018_statistics_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
