@@ -27,10 +27,22 @@ class User(AbstractUser):
     @property
     def name(self):
         """The name shown to others: "Benjamin Seclier", or the login when nothing better is known."""
-        return self.display_name or self.get_full_name() or self.username
+        return name_of(self.display_name, self.first_name, self.last_name, self.username)
 
     def __str__(self):
-        return f"{self.name} ({self.username})"
+        return label_of(self.display_name, self.first_name, self.last_name, self.username)
+
+
+# What ``User.name`` and ``str(user)`` say, from the fields alone: lists read these fields as values, without
+# building a user per row, and must say the same.
+
+
+def name_of(display_name, first_name, last_name, username):
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
+def label_of(display_name, first_name, last_name, username):
+    return f"{name_of(display_name, first_name, last_name, username)} ({username})"
 
 
 class CASSession(models.Model):

@@ -27,8 +27,8 @@ def deposit(user, category, subject="Connexion apogee impossible", **fields):
 
 def listed(response, section):
     if section == "bookmarks":
-        return [ticket.pk for ticket in response.context["bookmarks"].object_list]
-    return [ticket.pk for ticket in response.context["history"]]
+        return [ticket.pk for ticket in response.context["bookmark_rows"]]
+    return [ticket.pk for ticket in response.context["history_rows"]]
 
 
 def test_visitors_are_sent_to_login(client, user, scolarite):

@@ -90,7 +90,7 @@ def test_pages_have_no_gap_and_no_repeat_ties_broken_by_number(client, world, sm
     tickets = add_tickets(world, 7)  # alike on every sort key but the number
     seen = []
     for number in (1, 2, 3):
-        seen += [ticket.pk for ticket in get(client, owner, statut="tous", tri=sort, page=number).context["page_obj"]]
+        seen += [ticket.pk for ticket in get(client, owner, statut="tous", tri=sort, page=number).context["rows"]]
     expected = sorted(ticket.pk for ticket in tickets)
     assert seen == (expected[::-1] if sort.startswith("-") else expected)
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from tickets import workflow
 from tickets.comments.phrases import with_sentences
 from tickets.dashboards import ticket_rows
-from tickets.models import EntryScope, Ticket
+from tickets.models import Category, EntryScope, Ticket
 from tickets.views.rows import history_rows, ticket_table_rows
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,24 @@ def test_a_row_says_what_the_filters_said(user, scolarite, zone):
             assert row.status_label == ticket.get_status_display() == "Free"
             assert row.url == f"/ticket/{ticket.pk}/" and row.subject == "Inscription <b>"
             assert row.owner == str(user) and row.manager is None and row.unread
+
+
+def test_a_row_names_people_and_its_category_as_their_models_do(user, scolarite):
+    # Rows read these fields as values: what they print must stay what the models print.
+    manager, category = scolarite
+    ticket = workflow.take(
+        workflow.create_ticket(actor=user, category=category, subject="Inscription", description="x"), actor=manager
+    )
+    type(user).objects.filter(pk=user.pk).update(display_name="", first_name="", last_name="")
+    type(user).objects.filter(pk=manager.pk).update(display_name="Madame Lambert")
+    Category.objects.filter(pk=category.pk).update(short_label="")
+    (row,) = ticket_table_rows(ticket_rows(Ticket.objects.filter(pk=ticket.pk), manager))
+    for instance in (user, manager, category):
+        instance.refresh_from_db()
+    assert row.owner == str(user) == f"{user.username} ({user.username})"
+    assert row.manager == str(manager) == "Madame Lambert (gest-scol)"
+    assert row.category == category.short_title == f"02_App_Gestion - {category.label}"
+    assert row.service == category.service.label
 
 
 def test_an_entry_row_says_what_the_filters_said(user, scolarite):

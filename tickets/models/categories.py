@@ -61,8 +61,13 @@ class Category(MP_Node):
     @property
     def short_title(self):
         """The short form shown on the ticket page: "02_App_Gestion - Applications scolarité"."""
-        label = self.short_label or self.label
-        return f"{self.code} - {label}" if self.code else label
+        return self.short_title_of(self.code, self.label, self.short_label)
+
+    @staticmethod
+    def short_title_of(code, label, short_label):
+        """``short_title`` from the fields alone, for lists that read them as values."""
+        label = short_label or label
+        return f"{code} - {label}" if code else label
 
     def __str__(self):
         return self.title

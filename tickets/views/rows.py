@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tickets.models import EntryScope, Status
+from accounts.models import label_of
+from tickets.models import Category, EntryScope, Status
 
 # The `date` filter's "d/m/y H:i", which the ticket page shows too.
 SHORT_DATETIME = "%d/%m/%y %H:%M"
@@ -34,29 +35,36 @@ class TicketRow:
 
 
 def ticket_table_rows(tickets):
-    """``TicketRow``s of tickets from ``tickets.dashboards.ticket_rows``, in the active language and time zone."""
+    """``TicketRow``s of the dicts of ``tickets.dashboards.ticket_rows``, in the active language and time zone."""
     status_labels = {value: str(label) for value, label in Status.choices}
     zone = timezone.get_current_timezone()
     rows = []
     for ticket in tickets:
-        last_action = timezone.localtime(ticket.last_action_at, zone)
+        last_action = timezone.localtime(ticket["last_action_at"], zone)
         rows.append(
             TicketRow(
-                pk=ticket.pk,
-                url=reverse("ticket", args=[ticket.pk]),
-                subject=ticket.subject,
-                unread=ticket.unread,
-                status=ticket.status,
-                status_label=status_labels.get(ticket.status, ticket.status),
-                category=ticket.category.short_title,
-                service=ticket.service.label,
-                owner=str(ticket.owner),
-                manager=str(ticket.manager) if ticket.manager_id else None,
+                pk=ticket["pk"],
+                url=reverse("ticket", args=[ticket["pk"]]),
+                subject=ticket["subject"],
+                unread=ticket["unread"],
+                status=ticket["status"],
+                status_label=status_labels.get(ticket["status"], ticket["status"]),
+                category=Category.short_title_of(
+                    ticket["category__code"], ticket["category__label"], ticket["category__short_label"]
+                ),
+                service=ticket["service__label"],
+                owner=_person(ticket, "owner"),
+                manager=_person(ticket, "manager") if ticket["manager_id"] else None,
                 last_action_iso=last_action.isoformat(),
                 last_action_text=last_action.strftime(SHORT_DATETIME),
             )
         )
     return rows
+
+
+def _person(ticket, role):
+    """What ``str(user)`` says of the ticket's ``role`` (owner, manager), from its values."""
+    return label_of(*(ticket[f"{role}__{name}"] for name in ("display_name", "first_name", "last_name", "username")))
 
 
 @dataclass(frozen=True)
