@@ -55,6 +55,17 @@ KINDS = {
 }
 
 
+LINE_FIELDS = (
+    "pk",
+    "kind",
+    "data",
+    "created_at",
+    "ticket__subject",
+    "ticket__service__label",
+    *(f"actor__{name}" for name in ("display_name", "first_name", "last_name", "username")),
+)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the reader chose; None for "all". ``start`` and ``end`` are dates, both included."""
@@ -119,7 +130,8 @@ def _page(rows, after):
 def activity(user, filters, after=None):
     """One page of the history entries of ``user``'s services, newest first, each with its ``sentence``
     (``tickets.comments.phrases``): ``(entries, cursor of the next page or None)``."""
-    events = Event.objects.select_related("ticket", "ticket__service", "actor")
+    # What a line and its sentence read, and nothing more: not the comment's text nor the ticket's description.
+    events = Event.objects.select_related("ticket", "ticket__service", "actor").only(*LINE_FIELDS)
     ids = service_ids(user)
     if ids is not None:
         events = events.filter(ticket__service_id__in=ids)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from tickets.administration import journal as feed
 from tickets.forms.journal import JournalFilterForm
 from tickets.views.pages import manager_required
+from tickets.views.rows import journal_rows
 
 ACTIVITY, ADMINISTRATION = "activite", "administration"
 
@@ -35,7 +36,7 @@ def journal(request):
     context = {
         "view": view,
         "form": form,
-        "rows": rows,
+        "rows": journal_rows(rows) if view == ACTIVITY else rows,
         "first_page": first_page if after else None,
         "next_page": next_page,
         "page_error": page_error,

@@ -1,8 +1,9 @@
-"""The rows of a list of tickets (the dashboard, Signets/Historique) and of a ticket's history, ready to print.
+"""The rows of a list of tickets (the dashboard, Signets/Historique), of a ticket's history and of the
+Journal, ready to print.
 
-A list shows 25 rows of 7 cells, a history up to hundreds of entries: formatting them here, with what every
-row shares (the status and scope labels, the time zone) read once, spares the template a filter, a
-translation and a URL lookup per cell; they cost more to draw than to read.
+A list shows 25 rows of 7 cells, a history up to hundreds of entries, the Journal 50 lines: formatting them
+here, with what every row shares (the status and scope labels, the time zone) read once, spares the template
+a filter, a translation and a URL lookup per cell; they cost more to draw than to read.
 """
 
 from dataclasses import dataclass
@@ -95,6 +96,41 @@ def history_rows(entries):
                 text=entry.text,
                 files=entry.files,
                 visibility=visibility.get(entry.scope) or gettext("Visibilité %(scope)s") % {"scope": entry.scope},
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    pk: int
+    created_iso: str
+    created_text: str
+    url: str
+    ticket: str
+    service: str
+    author: str
+    sentence: str
+
+
+def journal_rows(entries):
+    """``JournalRow``s of history entries from ``tickets.administration.journal.activity`` (with their
+    ``sentence``), in the active language and time zone."""
+    number = gettext("n°%(number)s")
+    zone = timezone.get_current_timezone()
+    rows = []
+    for entry in entries:
+        created = timezone.localtime(entry.created_at, zone)
+        rows.append(
+            JournalRow(
+                pk=entry.pk,
+                created_iso=created.isoformat(),
+                created_text=created.strftime(SHORT_DATETIME),
+                url=reverse("ticket", args=[entry.ticket_id]),
+                ticket=f"{number % {'number': entry.ticket_id}} – {entry.ticket.subject}",
+                service=entry.ticket.service.label,
+                author=entry.sentence.author or "—",
+                sentence=str(entry.sentence),
             )
         )
     return rows
