@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import name_of
 from tickets import permissions
 from tickets.models import (
     DASHBOARD_OPEN_STATUSES,
@@ -181,15 +182,15 @@ def view_querysets(user, statuses=None, *, in_own_service=False):
 
 @dataclass(frozen=True)
 class FilterChoices:
-    """What the filters offer: empty for users, who only filter by status."""
+    """What the filters offer: empty for users, who only filter by status. Read as values, not models."""
 
-    services: list = field(default_factory=list)
+    services: list = field(default_factory=list)  # [(id, label)]
     categories: list = field(default_factory=list)  # [(service label, [(id, label, subtree ids)])]
-    managers: list = field(default_factory=list)
+    managers: list = field(default_factory=list)  # [(id, name)]
 
     @property
     def service_ids(self):
-        return {service.pk for service in self.services}
+        return {pk for pk, _label in self.services}
 
     @property
     def category_subtrees(self):
@@ -197,7 +198,7 @@ class FilterChoices:
 
     @property
     def manager_ids(self):
-        return {person.pk for person in self.managers}
+        return {pk for pk, _name in self.managers}
 
 
 def filter_choices(user):
@@ -206,13 +207,13 @@ def filter_choices(user):
     if not permissions.is_manager(user):
         return FilterChoices()
     service_ids = managed_service_ids(user)
-    services = Service.objects.only("pk", "label").order_by("label")
-    categories = (
-        Category.objects.select_related("service")
-        .only("pk", "path", "depth", "code", "label", "short_label", "service", "service__label")
-        .order_by("service__label", "path")
+    services = Service.objects.order_by("label").values_list("pk", "label")
+    categories = Category.objects.order_by("service__label", "path").values_list(
+        "pk", "path", "depth", "code", "label", "short_label", "service__label"
     )
-    managers = get_user_model().objects.only("pk", *PERSON_FIELDS).order_by("last_name", "first_name", "username")
+    managers = (
+        get_user_model().objects.order_by("last_name", "first_name", "username").values_list("pk", *PERSON_FIELDS)
+    )
     if service_ids is None:
         managers = managers.filter(memberships__isnull=False)
     else:
@@ -222,17 +223,17 @@ def filter_choices(user):
     return FilterChoices(
         services=list(services),
         categories=_category_groups(list(categories)),
-        managers=list(managers.distinct()),
+        managers=[(pk, name_of(*names)) for pk, *names in managers.distinct()],
     )
 
 
 def _category_groups(categories):
     # A category stands for its whole subtree: filtering by "Polytech Nancy" finds its sub-categories' tickets.
     groups = {}
-    for category in categories:
-        subtree = [other.pk for other in categories if other.path.startswith(category.path)]
-        label = "– " * (category.depth - 1) + category.short_title
-        groups.setdefault(category.service.label, []).append((category.pk, label, subtree))
+    for pk, path, depth, code, label, short_label, service_label in categories:
+        subtree = [other[0] for other in categories if other[1].startswith(path)]
+        title = "– " * (depth - 1) + Category.short_title_of(code, label, short_label)
+        groups.setdefault(service_label, []).append((pk, title, subtree))
     return list(groups.items())
 
 
