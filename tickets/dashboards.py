@@ -151,17 +151,20 @@ def dashboard_queryset(user, view):
     return view_querysets(user).get(view, Ticket.objects.none())
 
 
-def view_querysets(user, statuses=None, *, in_own_service=False):
-    """``{view: its tickets}`` for every view the user may choose, the conditions built once.
+def view_querysets(user, query=None, choices=None, *, in_own_service=False):
+    """``{view: its tickets}`` for every view the user may choose, the conditions built once, each with the
+    filters of ``query`` (a ``DashboardQuery``) if given, applied in the same call.
 
-    Given the ``statuses`` a filter keeps, a view's free tickets are left out when free is not one of them:
+    Given the statuses a filter keeps, a view's free tickets are left out when free is not one of them:
     the result is the same, and PostgreSQL no longer scans the whole table to find nothing. With
     ``in_own_service`` (a filter keeps one of the manager's services or one of their categories), every
     view skips the visibility predicate: a manager sees every ticket of their services."""
     conditions = view_conditions(user)
+    statuses = STATUS_FILTERS[query.status][1] if query is not None else None
     if statuses is not None and Status.FREE not in statuses:
         conditions["libres_ou_miens"] = conditions["miens"]
         conditions["libres"] = None
+    filters = filter_condition(query, choices or FilterChoices()) if query is not None else Q()
     visible = None
     querysets = {}
     for view in dashboard_views_for(user):
@@ -173,7 +176,7 @@ def view_querysets(user, statuses=None, *, in_own_service=False):
         else:
             visible = visible if visible is not None else permissions.visible_tickets_for(user)
             base = visible
-        querysets[view] = base.filter(conditions[view])
+        querysets[view] = base.filter(conditions[view], filters)
     return querysets
 
 
@@ -295,20 +298,23 @@ def clean_query(user, data, choices):
     )
 
 
-def filter_tickets(queryset, query, choices):
-    """Applies the status, service, category and manager filters of ``query``."""
+def filter_condition(query, choices):
+    """The status, service, category and manager filters of ``query``, as one condition: each view's
+    queryset takes it in the same ``filter()`` as the view's own condition (one condition to build per view,
+    not one per filter)."""
+    condition = Q()
     statuses = STATUS_FILTERS[query.status][1]
     if statuses is not None:
-        queryset = queryset.filter(status__in=sorted(statuses))
+        condition &= Q(status__in=sorted(statuses))
     if query.service is not None:
-        queryset = queryset.filter(service_id=query.service)
+        condition &= Q(service_id=query.service)
     if query.category is not None:
-        queryset = queryset.filter(category_id__in=choices.category_subtrees[query.category])
+        condition &= Q(category_id__in=choices.category_subtrees[query.category])
     if query.manager == NO_MANAGER:
-        queryset = queryset.filter(manager__isnull=True)
+        condition &= Q(manager__isnull=True)
     elif query.manager is not None:
-        queryset = queryset.filter(manager_id=query.manager)
-    return queryset
+        condition &= Q(manager_id=query.manager)
+    return condition
 
 
 def sort_tickets(queryset, sort):
@@ -337,10 +343,10 @@ def sort_columns(sort):
     return columns
 
 
-def counts_for(user, query=None, choices=None, querysets=None):
-    """How many tickets each view holds under the filters of ``query``, in one query whose cost does not
-    grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count above ``SHOWN_LIMIT``
-    means "more than SHOWN_LIMIT" (``is_capped``).
+def counts_for(user, querysets=None):
+    """How many tickets each view of ``querysets`` (``view_querysets``, filtered or not) holds, in one query
+    whose cost does not grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count
+    above ``SHOWN_LIMIT`` means "more than SHOWN_LIMIT" (``is_capped``).
 
     "Libres ou pris en charge par moi" is counted as free + mine - both: an OR over two indexes would have
     PostgreSQL walk one of them to its end to find the other's rows."""
@@ -351,8 +357,6 @@ def counts_for(user, query=None, choices=None, querysets=None):
         querysets[BOTH_KEY] = querysets[FREE_VIEW].filter(manager=user)
     counted = []
     for key, tickets in querysets.items():
-        if query is not None:
-            tickets = filter_tickets(tickets, query, choices or FilterChoices())
         counted.append((key, tickets.order_by().values("pk")[: SHOWN_LIMIT + 1]))
     expressions = {}
     for key, tickets in counted:
@@ -420,9 +424,9 @@ def dashboard_page(user, data):
     query = clean_query(user, data, choices)
     # The filters offer only the manager's own services and categories.
     in_own_service = query.service is not None or query.category is not None
-    querysets = view_querysets(user, STATUS_FILTERS[query.status][1], in_own_service=in_own_service)
-    counts = counts_for(user, query, choices, querysets)
-    tickets = sort_tickets(filter_tickets(querysets[query.view], query, choices), query.sort)
+    querysets = view_querysets(user, query, choices, in_own_service=in_own_service)
+    counts = counts_for(user, querysets)
+    tickets = sort_tickets(querysets[query.view], query.sort)
     total = counts[query.view]
     if not total:
         tickets = tickets.none()
