@@ -4,12 +4,15 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tickets import dashboards
 from tickets.models import Follower, Invitation, Status, Ticket, TicketScope, View
 from tickets.services.personal import record_view
+from tickets.views.dashboard import link_to
 
 pytestmark = pytest.mark.django_db
 
@@ -267,8 +270,17 @@ def test_sorting_by_status_follows_the_lifecycle(client, world):
     statuses = [ticket.status for ticket in response.context["rows"]]
     assert statuses == [Status.FREE, Status.IN_PROGRESS, Status.APPROVED]
     headers = response.context["sorting"]
-    assert headers["statut"] == {"next": "-statut", "aria": "ascending"}
+    assert headers["statut"] == {"next": "-statut", "aria": "ascending", "link": "?vue=mes&statut=tous&tri=-statut"}
     assert 'aria-sort="ascending"' in response.text
+
+
+def test_links_say_what_the_querystring_tag_says():
+    # The tabs' and headers' links are built in Python, once per page, as the tag built them.
+    params = {"vue": "services", "statut": "tous", "gestionnaire": "aucun", "tri": "-sujet", "page": "3"}
+    tag = Template("{% querystring params vue=view tri=None page=None %}")
+    expected = tag.render(Context({"params": params, "view": "libres & miens"}))
+    assert escape(link_to(params, vue="libres & miens", tri=None, page=None)) == expected
+    assert expected == "?vue=libres+%26+miens&amp;statut=tous&amp;gestionnaire=aucun"
 
 
 def test_pagination(client, world):

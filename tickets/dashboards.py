@@ -88,8 +88,6 @@ SORT_CHOICES = {
 }
 DEFAULT_SORT = "-derniere_action"
 OLDEST_ACTION_FIRST = "derniere_action"
-# The direction a column header sorts in first: dates and numbers newest first, text from A.
-FIRST_DIRECTION = {"numero": "-numero", "sujet": "sujet", "statut": "statut", "derniere_action": "-derniere_action"}
 
 # What a list row shows, and nothing more, read as values: a page of 25 rows would otherwise build 125
 # model instances (ticket, owner, manager, category, service) for a dozen fields.
@@ -330,19 +328,6 @@ def sort_tickets(queryset, sort):
     return queryset.order_by(*order)
 
 
-def sort_columns(sort):
-    """For each sortable column: the ``tri`` its header links to, and its ``aria-sort`` state."""
-    columns = {}
-    for key, first in FIRST_DIRECTION.items():
-        if sort == key:
-            columns[key] = {"next": f"-{key}", "aria": "ascending"}
-        elif sort == f"-{key}":
-            columns[key] = {"next": key, "aria": "descending"}
-        else:
-            columns[key] = {"next": first, "aria": ""}
-    return columns
-
-
 def counts_for(user, querysets=None):
     """How many tickets each view of ``querysets`` (``view_querysets``, filtered or not) holds, in one query
     whose cost does not grow with the past: each view counts at most ``SHOWN_LIMIT + 1`` rows, so a count
@@ -412,6 +397,7 @@ class Tab:
     key: str
     label: str
     count: int
+    link: str = ""  # set by the view
 
     @property
     def capped(self):
@@ -440,7 +426,6 @@ def dashboard_page(user, data):
         "choices": choices,
         "status_filters": {key: label for key, (label, _statuses) in STATUS_FILTERS.items()},
         "sort_choices": SORT_CHOICES,
-        "sorting": sort_columns(query.sort),
         "page_obj": page,
         "capped": is_capped(total),
         "shown_limit": SHOWN_LIMIT,
