@@ -10,7 +10,7 @@ from tickets import permissions
 from tickets.comments.history import history_for
 from tickets.comments.phrases import with_sentences
 from tickets.comments.scopes import can_see_entry, visible_entries
-from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction, Ticket
+from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction, Ticket, View
 
 
 def get_ticket_for(user, number):
@@ -72,7 +72,7 @@ def _satisfaction(values, is_own):
 def ticket_page(user, number):
     """Everything the ticket page shows, in a fixed number of queries whatever the data. Each history
     entry carries its ``files``, from the one read of the files the user may see (a file has its entry's
-    scope)."""
+    scope); ``viewed`` says whether the user had opened the ticket before."""
     ticket = get_ticket_for(user, number)
     invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
     # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
@@ -92,9 +92,10 @@ def ticket_page(user, number):
             ),
             following=Exists(Follower.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
             bookmarked=Exists(Bookmark.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
+            viewed=Exists(View.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
             **satisfaction_columns,
         )
-        .values("follower_count", "following", "bookmarked", *satisfaction_columns)
+        .values("follower_count", "following", "bookmarked", "viewed", *satisfaction_columns)
         .get()
     )
     satisfaction = _satisfaction(personal, satisfaction_is_own)

@@ -3,7 +3,6 @@
 Bookmarks, follows and views change no ticket and write no history entry: they are personal.
 """
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tickets import permissions
@@ -12,21 +11,20 @@ from tickets.models import Bookmark, Follower, View
 RECENT_VIEWS = 25
 
 
-def record_view(user, ticket):
-    """Remembers that ``user`` opened ``ticket`` now (Historique, unread marks); keeps the last 25."""
+def record_view(user, ticket, *, viewed=None):
+    """Remembers that ``user`` opened ``ticket`` now (Historique, unread marks); keeps the last 25.
+
+    ``viewed``: whether they had opened it before, when the caller read it already (the ticket page does,
+    with its other figures); a first visit then goes straight to the insert."""
     if not user.is_authenticated:
         return
     now = timezone.now()
-    updated = View.objects.filter(user=user, ticket=ticket).update(created_at=now)
-    if updated:
+    if viewed is not False and View.objects.filter(user=user, ticket=ticket).update(created_at=now):
         return
-    try:
-        with transaction.atomic():
-            View.objects.create(user=user, ticket=ticket, created_at=now)
-    except IntegrityError:
-        return  # the same person opened it twice at the same instant
-    stale = View.objects.filter(user=user).order_by("-created_at").values_list("pk", flat=True)[RECENT_VIEWS:]
-    View.objects.filter(pk__in=list(stale)).delete()
+    # The same person opening it twice at the same instant: the second insert is ignored, without a savepoint.
+    View.objects.bulk_create([View(user=user, ticket=ticket, created_at=now)], ignore_conflicts=True)
+    recent = View.objects.filter(user=user).order_by("-created_at", "-pk").values("pk")
+    View.objects.filter(user=user).exclude(pk__in=recent[:RECENT_VIEWS]).delete()
 
 
 def set_bookmark(user, ticket, *, on):
