@@ -37,7 +37,7 @@ def png():
 @pytest.fixture
 def scene(guide, admin_user, make_user, make_faq_entry):
     """The guide's people and catalogue, a manager of every service (bench-tous), Benjamin Seclier's ticket
-    taken by gest-scol with an invitee, a file and a rare word in its subject, an approved one with its
+    taken by gest-scol with an invitee, a move, a file and a rare word in its subject, an approved one with its
     rating, FAQ entries, a saved response of each kind, and a few tickets in bulk."""
     people = guide["people"]
     everywhere = make_user("bench-tous", first_name="Gestionnaire", last_name="Partout")
@@ -49,6 +49,8 @@ def scene(guide, admin_user, make_user, make_faq_entry):
     )
     ticket = workflow.take(ticket, actor=manager)
     ticket = workflow.invite(ticket, actor=manager, user=people["mdupont"])
+    # Entries that name people and categories: the page reads them too.
+    ticket = workflow.move(ticket, actor=manager, category=guide["categories"]["02_ADE"])
     ticket = workflow.comment(ticket, actor=owner, text="<p>Capture jointe</p>")
     store_attachment(ticket, png(), uploaded_by=owner, scope=EntryScope.INVITED, event=ticket.recorded_entry)
     approved = workflow.create_ticket(actor=owner, category=category, subject="Export en erreur", description="x")

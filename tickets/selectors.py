@@ -10,7 +10,7 @@ from tickets import permissions
 from tickets.comments.history import history_for
 from tickets.comments.phrases import with_sentences
 from tickets.comments.scopes import can_see_entry, visible_entries
-from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction, View
+from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction
 
 
 def get_ticket_for(user, number, **figures):
@@ -67,7 +67,6 @@ def _personal_figures(user):
         ),
         "following": Exists(Follower.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
         "bookmarked": Exists(Bookmark.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
-        "viewed": Exists(View.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
         **{f"satisfaction_{name}": Subquery(given.values(name)[:1]) for name in SATISFACTION_FIELDS},
     }
 
@@ -85,8 +84,7 @@ def _satisfaction(user, ticket):
 def ticket_page(user, number):
     """Everything the ticket page shows, in a fixed number of queries whatever the data (the viewer's
     figures are read with the ticket). Each history entry carries its ``files``, from the one read of the
-    files the user may see (a file has its entry's scope); ``viewed`` says whether the user had opened the
-    ticket before."""
+    files the user may see (a file has its entry's scope)."""
     ticket = get_ticket_for(user, number, **_personal_figures(user))
     invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
     # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
@@ -111,5 +109,5 @@ def ticket_page(user, number):
             .only("pk", "subject", "status", "created_at")
             .order_by("-created_at")[:OWNER_RECENT_TICKETS]
         ),
-        **{name: getattr(ticket, name) for name in ("follower_count", "following", "bookmarked", "viewed")},
+        **{name: getattr(ticket, name) for name in ("follower_count", "following", "bookmarked")},
     }

@@ -3,6 +3,8 @@
 Bookmarks, follows and views change no ticket and write no history entry: they are personal.
 """
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tickets import permissions
@@ -11,20 +13,25 @@ from tickets.models import Bookmark, Follower, View
 RECENT_VIEWS = 25
 
 
-def record_view(user, ticket, *, viewed=None):
-    """Remembers that ``user`` opened ``ticket`` now (Historique, unread marks); keeps the last 25.
-
-    ``viewed``: whether they had opened it before, when the caller read it already (the ticket page does,
-    with its other figures); a first visit then goes straight to the insert."""
+def record_view(user, ticket):
+    """Remembers that ``user`` opened ``ticket`` now (Historique, unread marks): one statement, a first visit
+    or a later one. Historique shows the last 25; ``forget_old_views`` deletes the older ones."""
     if not user.is_authenticated:
         return
-    now = timezone.now()
-    if viewed is not False and View.objects.filter(user=user, ticket=ticket).update(created_at=now):
-        return
-    # The same person opening it twice at the same instant: the second insert is ignored, without a savepoint.
-    View.objects.bulk_create([View(user=user, ticket=ticket, created_at=now)], ignore_conflicts=True)
-    recent = View.objects.filter(user=user).order_by("-created_at", "-pk").values("pk")
-    View.objects.filter(user=user).exclude(pk__in=recent[:RECENT_VIEWS]).delete()
+    View.objects.bulk_create(
+        [View(user=user, ticket=ticket, created_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["ticket", "user"],
+        update_fields=["created_at"],
+    )
+
+
+def forget_old_views():
+    """Deletes each person's views older than their last 25, in one statement. Returns how many."""
+    rank = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("pk").desc()])
+    old = View.objects.annotate(rank=rank).filter(rank__gt=RECENT_VIEWS).values("pk")
+    deleted, _by_model = View.objects.filter(pk__in=old).delete()
+    return deleted
 
 
 def set_bookmark(user, ticket, *, on):

@@ -47,7 +47,7 @@ def may_make_faq_entry(user, ticket):
 def ticket_detail(request, number):
     """The ticket page: title, ACTIONS, status, category, owner, manager, history, files, invitees, follows."""
     context = ticket_page(request.user, number)
-    personal.record_view(request.user, context["ticket"], viewed=context.pop("viewed"))
+    personal.record_view(request.user, context["ticket"])
     context["actions"] = menu_actions(request.user, context["ticket"])
     context["may_make_faq_entry"] = may_make_faq_entry(request.user, context["ticket"])
     return render(request, "tickets/ticket.html", context)
