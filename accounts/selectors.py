@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from accounts.cas.provider import CASProvider
 
@@ -22,13 +22,23 @@ def find_person(login):
         # Anyone can sign up with someone else's address (and get it as login): until confirmed, it is not theirs.
         unconfirmed = EmailAddress.objects.filter(email__iexact=login, verified=False).values("user_id")
         people = people.exclude(pk__in=unconfirmed)
-    exact = people.filter(username=login).first()
-    if exact is not None:
-        return exact
-    for lookup in ("username__iexact", "email__iexact"):
-        found = list(people.filter(**{lookup: login})[:2])
-        if len(found) == 1:
-            return found[0]
+    found = login_holder(list(people.filter(username__iexact=login).order_by(exact_login_first(login))[:2]), login)
+    if found is not None or "@" not in login:
+        return found  # an address always holds an "@": no need to look for one
+    found = list(people.filter(email__iexact=login)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def exact_login_first(login):
+    """An ordering that puts the user whose login is exactly ``login`` first."""
+    return Case(When(username=login, then=0), default=1)
+
+
+def login_holder(people, login):
+    """The one of ``people`` (users whose login is ``login``, case aside, in ``exact_login_first`` order, at
+    least two when there are) whom ``login`` names: the exact one, or the only one; None otherwise."""
+    if people and (people[0].username == login or len(people) == 1):
+        return people[0]
     return None
 
 

@@ -346,6 +346,7 @@ if EXPIRE_EVERY_MINUTES < 1 or RECALL_EVERY_MINUTES < 1:
 # Files accepted on a deposit whose form had an error are kept this long for the person to finish it.
 DRAFT_HOURS = env.int("ASSISTANCE_DRAFT_HOURS", default=24)
 
+HOURLY = {"schedule": timedelta(hours=1), "options": {"expires": 3600}}
 CELERY_BEAT_SCHEDULE = {
     "expire-closure-requests": {
         "task": "tickets.tasks.expire_closure_requests",
@@ -362,11 +363,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.send_daily_summaries",
         "schedule": summary_schedule,
     },
-    "forget-abandoned-drafts": {
-        "task": "tickets.tasks.forget_abandoned_drafts",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3600},
-    },
+    "forget-abandoned-drafts": {"task": "tickets.tasks.forget_abandoned_drafts", **HOURLY},
+    # Historique keeps each person's last 25 tickets; a visit only writes its row.
+    "forget-old-views": {"task": "tickets.tasks.forget_old_views", **HOURLY},
     "sweep-outbox": {
         "task": "tickets.tasks.sweep_outbox",
         "schedule": timedelta(minutes=1),

@@ -1,8 +1,10 @@
 """Signets/Historique, removing a bookmark, and the printable page of a ticket."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -74,12 +76,23 @@ def test_history_lists_the_last_viewed_tickets_newest_first(client, user, scolar
     assert "Aucun signet." in response.text
 
 
-def test_history_keeps_twenty_five(client, user, scolarite):
+def test_history_keeps_twenty_five(client, user, scolarite, make_user):
     _manager, category = scolarite
-    for index in range(30):
-        record_view(user, deposit(user, category, f"Ticket {index}"))
+    tickets = [deposit(user, category, f"Ticket {index}") for index in range(30)]
+    for ticket in tickets:
+        record_view(user, ticket)
+    other = make_user("lecteur")
+    record_view(other, tickets[0])
     client.force_login(user)
     assert len(listed(client.get(reverse("bookmarks")), "history")) == 25
+    # The hourly job forgets the older views, each person's own.
+    out = io.StringIO()
+    call_command("run_scheduled_work", "views", stdout=out)
+    assert out.getvalue().strip() == "views past each person's last 25 forgotten: 5"
+    kept = View.objects.filter(user=user).order_by("-created_at", "-pk").values_list("ticket_id", flat=True)
+    assert list(kept) == [ticket.pk for ticket in reversed(tickets[5:])]
+    assert View.objects.filter(user=other).count() == 1
+    assert listed(client.get(reverse("bookmarks")), "history") == list(kept)
 
 
 def test_lists_drop_tickets_the_user_may_no_longer_see(client, make_user, user, scolarite):

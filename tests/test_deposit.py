@@ -4,11 +4,13 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
 from tests.factories import guide_tickets
-from tickets.models import Attachment, Status, Ticket
+from tickets.models import Attachment, Membership, Monitoring, OutgoingMail, Status, Ticket
+from tickets.notifications import tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +190,39 @@ def test_deposit_pages_query_counts_do_not_grow(client, guide, seclier, scolarit
             client.get(reverse("deposit_form", args=[scolarite.pk]))
         counts.append((len(step_one), len(step_two)))
     assert counts[0] == counts[1]
+
+
+def test_a_deposit_costs_the_same_queries_with_more_tickets_and_more_managers(
+    client, guide, seclier, scolarite, make_user, monkeypatch, django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The deposit's POST, its mail written to the outbox and queued after commit (never sent in the
+    request), costs a fixed number of queries, however many tickets exist and managers hear of it."""
+    queued = []
+    monkeypatch.setattr(tasks.deliver_mail, "apply_async", lambda args, **options: queued.append(args[0]))
+    client.force_login(seclier)
+    url = reverse("deposit_form", args=[scolarite.pk])
+    counts, written = [], []
+    for extra in [0, 200]:
+        if extra:
+            guide_tickets(guide, extra, seed=4)
+            for _number in range(3):
+                Membership.objects.create(service=scolarite.service, user=make_user(), monitoring=Monitoring.ALWAYS)
+        before = OutgoingMail.objects.count()
+        # session, user, category, memberships, visibility rules; then, in its transaction (a savepoint
+        # here, inside the test's transaction, where production has BEGIN and COMMIT): the ticket, its
+        # first entry, the service's managers, the memberships of those who hear of it (one query for all),
+        # the outbox rows, their links to the entry, the search index (one statement on PostgreSQL;
+        # SQLite's rows are computed here, from four reads and writes more) and the statistics' rows (one
+        # statement on PostgreSQL, one per table on SQLite).
+        expected = 15 if connection.vendor == "postgresql" else 20
+        with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(expected) as post:
+            assert client.post(url, deposit_fields()).status_code == 302
+        counts.append(len(post))
+        written.append(OutgoingMail.objects.count() - before)
+    assert counts[0] == counts[1]
+    assert written == [2, 5]  # gest-scol and gest-scol2 hear of a new ticket; then three more managers
+    assert len(queued) == 7 and sorted(queued) == list(OutgoingMail.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def test_abandoned_draft_files_are_deleted_after_a_while(client, seclier, scolarite, settings):

@@ -427,7 +427,7 @@ def live_a_round(scene, ticket):
 
 
 @pytest.mark.parametrize("rounds", [1, 8])
-@pytest.mark.parametrize(("page", "expected"), [("ticket", 13), ("ticket_print", 12)])
+@pytest.mark.parametrize(("page", "expected"), [("ticket", 12), ("ticket_print", 11)])
 def test_the_page_reads_what_entries_name_in_two_queries_whatever_their_number(
     client, scene, django_assert_num_queries, rounds, page, expected
 ):

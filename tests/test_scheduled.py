@@ -293,6 +293,7 @@ def test_the_beat_schedule_names_existing_tasks():
         "tickets.tasks.send_daily_summaries",
         "tickets.tasks.sweep_outbox",
         "tickets.tasks.forget_abandoned_drafts",
+        "tickets.tasks.forget_old_views",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks
@@ -334,6 +335,7 @@ def test_the_command_runs_the_jobs_and_prints_their_counts(
         "daily summaries written: 1",
         "mails left behind sent: 5",
         "abandoned deposit files deleted: 0",
+        "views past each person's last 25 forgotten: 0",
     ]
     assert len(mailoutbox) == 5
     call_command("run_scheduled_work", "summaries")

@@ -546,9 +546,9 @@ def test_the_ticket_page_reads_a_fixed_number_of_queries(client, world, make_use
     ticket = grow(world, make_user, ticket_in(world, IN_PROGRESS), others)
     client.force_login(world["people"]["owner"])
     client.get(reverse("ticket", args=[ticket.pk]))
-    # session, user, memberships, the services the visibility rules show, ticket, invitees, follows and
-    # bookmark, history, files, owner's tickets, the update of the viewer's "Historique" row
-    with django_assert_num_queries(11):
+    # session, user, memberships, the services the visibility rules show, the ticket with its follows and
+    # bookmark, invitees, history, files, owner's tickets, the update of the viewer's "Historique" row
+    with django_assert_num_queries(10):
         page = page_of(client, ticket)
     assert f"{others} personnes surveillent ce ticket." in page
 

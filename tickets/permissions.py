@@ -23,6 +23,19 @@ def memberships_of(user):
     return cached
 
 
+def remember_memberships(users):
+    """Reads what ``memberships_of`` answers for each of ``users`` (logged-in users) not read yet, in one
+    query."""
+    missing = [user for user in users if getattr(user, "_memberships_by_service", None) is None]
+    if not missing:
+        return
+    found = {user.pk: {} for user in missing}
+    for membership in Membership.objects.filter(user__in=[user.pk for user in missing], service__enabled=True):
+        found[membership.user_id][membership.service_id] = membership
+    for user in missing:
+        user._memberships_by_service = found[user.pk]
+
+
 def forget_memberships(user):
     """Drops what ``memberships_of`` remembered, after memberships changed (``request.user`` too: deleting
     through its lazy wrapper reaches the user)."""

@@ -22,6 +22,7 @@ from tickets.models import Membership, OutgoingMail, Status, Ticket
 from tickets.notifications import delivery, queue_mails
 from tickets.notifications.outbox import write_summary_mail
 from tickets.notifications.summaries import summary_section
+from tickets.services import personal
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,11 @@ def sweep_outbox_in_process():
     """Sends, in this process, the mails the outbox left behind (as ``send_pending_mail`` does).
     Returns how many were sent."""
     return sum(delivery.deliver(mail_id).outcome == delivery.Outcome.SENT for mail_id in delivery.collect_due_mail())
+
+
+def forget_old_views():
+    """Deletes the views of tickets older than each person's last 25 (Historique). Returns how many."""
+    return personal.forget_old_views()
 
 
 def forget_abandoned_drafts():

@@ -10,12 +10,12 @@ from tickets import permissions
 from tickets.comments.history import history_for
 from tickets.comments.phrases import with_sentences
 from tickets.comments.scopes import can_see_entry, visible_entries
-from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction, Ticket
+from tickets.models import Attachment, Bookmark, Follower, Invitation, Satisfaction
 
 
-def get_ticket_for(user, number):
+def get_ticket_for(user, number, **figures):
     """The ticket ``number`` if the user may see it; ``Http404`` otherwise, exactly as for a number that
-    does not exist."""
+    does not exist. ``figures``: annotations read in the same query, set on the ticket."""
     try:
         number = int(number)
     except (TypeError, ValueError):
@@ -24,6 +24,7 @@ def get_ticket_for(user, number):
         permissions.visible_tickets_for(user)
         .select_related("owner", "manager", "service", "category")
         .filter(pk=number)
+        .annotate(**figures)
         .first()
     )
     if ticket is None:
@@ -47,57 +48,47 @@ def get_attachment_for(user, token):
 
 
 OWNER_RECENT_TICKETS = 5
+SATISFACTION_FIELDS = ("rating", "comment", "created_at")
 
 
-def _satisfaction_columns(user, ticket):
-    """What the ticket page shows of the owner's satisfaction to ``user``, as annotations of the page's
-    one read of the ticket's personal figures: nothing for those who may not see it; ``satisfaction_is_own``
-    for the owner reading their own."""
-    may_see = permissions.can_see_satisfaction(user, ticket)
-    if not (may_see or permissions.is_owner(user, ticket)):
-        return {}, False
+def _personal_figures(user):
+    """What the ticket page reads with the ticket about the viewer and its followers, and the owner's
+    satisfaction (shown only to those ``_satisfaction`` lets see it)."""
     given = Satisfaction.objects.filter(ticket=OuterRef("pk"))
-    columns = {f"satisfaction_{name}": Subquery(given.values(name)[:1]) for name in ("rating", "comment", "created_at")}
-    return columns, not may_see
+    return {
+        "follower_count": Coalesce(
+            Subquery(
+                Follower.objects.filter(ticket=OuterRef("pk"))
+                .values("ticket")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            0,
+        ),
+        "following": Exists(Follower.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
+        "bookmarked": Exists(Bookmark.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
+        **{f"satisfaction_{name}": Subquery(given.values(name)[:1]) for name in SATISFACTION_FIELDS},
+    }
 
 
-def _satisfaction(values, is_own):
-    """The satisfaction read with the page's figures, as the template shows it; None when there is none."""
-    found = {name: values.pop(f"satisfaction_{name}", None) for name in ("rating", "comment", "created_at")}
-    if found["rating"] is None:
+def _satisfaction(user, ticket):
+    """The owner's satisfaction as the page shows it to ``user``: the service's managers and admins see it,
+    the owner their own (``is_own``); None for anyone else and when there is none."""
+    found = {name: getattr(ticket, f"satisfaction_{name}") for name in SATISFACTION_FIELDS}
+    may_see = permissions.can_see_satisfaction(user, ticket)
+    if found["rating"] is None or not (may_see or permissions.is_owner(user, ticket)):
         return None
-    return {**found, "is_own": is_own}
+    return {**found, "is_own": not may_see}
 
 
 def ticket_page(user, number):
-    """Everything the ticket page shows, in a fixed number of queries whatever the data. Each history
-    entry carries its ``files``, from the one read of the files the user may see (a file has its entry's
-    scope)."""
-    ticket = get_ticket_for(user, number)
+    """Everything the ticket page shows, in a fixed number of queries whatever the data (the viewer's
+    figures are read with the ticket). Each history entry carries its ``files``, from the one read of the
+    files the user may see (a file has its entry's scope)."""
+    ticket = get_ticket_for(user, number, **_personal_figures(user))
     invitees = list(Invitation.objects.filter(ticket=ticket).select_related("user").order_by("created_at"))
     # The rights of the ACTIONS menu ask whether the viewer is invited, once per action otherwise.
     ticket._invitations = {invitation.user_id: invitation.invited_by_id for invitation in invitees}
-    satisfaction_columns, satisfaction_is_own = _satisfaction_columns(user, ticket)
-    personal = (
-        Ticket.objects.filter(pk=ticket.pk)
-        .annotate(
-            follower_count=Coalesce(
-                Subquery(
-                    Follower.objects.filter(ticket=OuterRef("pk"))
-                    .values("ticket")
-                    .annotate(count=Count("pk"))
-                    .values("count")
-                ),
-                0,
-            ),
-            following=Exists(Follower.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
-            bookmarked=Exists(Bookmark.objects.filter(ticket=OuterRef("pk"), user_id=user.pk)),
-            **satisfaction_columns,
-        )
-        .values("follower_count", "following", "bookmarked", *satisfaction_columns)
-        .get()
-    )
-    satisfaction = _satisfaction(personal, satisfaction_is_own)
     history, files = with_sentences(list(history_for(user, ticket))), list(files_for(user, ticket))
     by_entry = {}
     for file in files:
@@ -110,7 +101,7 @@ def ticket_page(user, number):
         "files": files,
         "may_remove_files": permissions.can_remove_file(user, ticket),
         "invitees": invitees,
-        "satisfaction": satisfaction,
+        "satisfaction": _satisfaction(user, ticket),
         "owner_tickets": list(
             permissions.visible_tickets_for(user)
             .filter(owner_id=ticket.owner_id)
@@ -118,5 +109,5 @@ def ticket_page(user, number):
             .only("pk", "subject", "status", "created_at")
             .order_by("-created_at")[:OWNER_RECENT_TICKETS]
         ),
-        **personal,
+        **{name: getattr(ticket, name) for name in ("follower_count", "following", "bookmarked")},
     }

@@ -1,6 +1,7 @@
 """The RECHERCHE form: one box, and the filters the searcher may use (owner and manager for managers)."""
 
 from django import forms
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from tickets import permissions
@@ -52,14 +53,10 @@ class SearchForm(forms.Form):
 
     def choice_fields(self):
         """The lists as (bound field, options, selected value) for the template, which writes them out."""
+        services, categories = _service_and_category_options(self.fields["categorie"].label_from_instance)
         options = {
-            "service": [("", _("Tous les services"))]
-            + [(str(service.pk), service.label) for service in self.fields["service"].queryset],
-            "categorie": [("", _("Toutes les catégories"))]
-            + [
-                (str(category.pk), self.fields["categorie"].label_from_instance(category))
-                for category in self.fields["categorie"].queryset
-            ],
+            "service": [("", _("Tous les services")), *services],
+            "categorie": [("", _("Toutes les catégories")), *categories],
             "statut": [(key, label) for key, label in self.fields["statut"].choices],
             "tri": SORT_CHOICES,
         }
@@ -98,3 +95,21 @@ class SearchForm(forms.Form):
     @property
     def has_filters(self):
         return any(self.data.get(name) for name in FILTER_FIELDS)
+
+
+def _service_and_category_options(category_label):
+    """The options of the enabled services and of their enabled categories (labelled by ``category_label``), as
+    the fields' querysets list them, read in one query: each service joined to its categories."""
+    rows = (
+        Service.objects.filter(enabled=True)
+        .annotate(shown=FilteredRelation("categories", condition=Q(categories__enabled=True)))
+        .order_by("label", "pk", "shown__path")
+        .values_list("pk", "label", "shown__pk", "shown__code", "shown__label")
+    )
+    services, categories = {}, []
+    for service_pk, service_label, category_pk, code, label in rows:
+        services[str(service_pk)] = service_label
+        if category_pk is not None:
+            category = Category(code=code, label=label, service=Service(label=service_label))
+            categories.append((str(category_pk), category_label(category)))
+    return list(services.items()), categories

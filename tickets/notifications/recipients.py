@@ -4,6 +4,7 @@ import enum
 
 from tickets.comments.scopes import can_see_entry
 from tickets.models import Category, Follower, Invitation, MailPreferences, Membership, Monitoring, Status
+from tickets.permissions import remember_memberships
 
 # The data keys of the manager who had the ticket before the event and lost it by the event.
 PREVIOUS_MANAGER_KEYS = ("previous_manager", "freed_manager")
@@ -35,7 +36,8 @@ def recipients_of(event):
         if user is not None and user.pk not in found:
             found[user.pk] = (user, reason)
 
-    if MailPreferences.of(ticket.owner).mail_on_own_tickets:
+    # The author hears nothing: their preferences are not worth a query.
+    if ticket.owner_id != event.actor_id and MailPreferences.of(ticket.owner).mail_on_own_tickets:
         add(ticket.owner, Reason.OWNER)
     add(ticket.manager, Reason.IN_CHARGE)
     previous = {event.data.get(key) for key in PREVIOUS_MANAGER_KEYS if event.data} - {None, ticket.manager_id}
@@ -46,15 +48,18 @@ def recipients_of(event):
             add(membership.user, Reason.PREVIOUS_MANAGER)
         if membership.monitoring in levels:
             add(membership.user, Reason.MONITORING)
-    for link in Invitation.objects.filter(ticket=ticket).select_related("user").order_by("pk"):
-        add(link.user, Reason.INVITEE)
-    for link in Follower.objects.filter(ticket=ticket).select_related("user").order_by("pk"):
-        add(link.user, Reason.FOLLOWER)
-    return {
-        user: reason
-        for user, reason in found.values()
-        if user.pk != event.actor_id and user.is_active and user.email and can_see_entry(user, event)
+    # A ticket just filed has nobody invited nor following yet.
+    if event.kind != "ticket.created":
+        for link in Invitation.objects.filter(ticket=ticket).select_related("user").order_by("pk"):
+            add(link.user, Reason.INVITEE)
+        for link in Follower.objects.filter(ticket=ticket).select_related("user").order_by("pk"):
+            add(link.user, Reason.FOLLOWER)
+    candidates = {
+        user: reason for user, reason in found.values() if user.pk != event.actor_id and user.is_active and user.email
     }
+    # Whether each may read the entry depends on their memberships: read for all of them at once.
+    remember_memberships(candidates)
+    return {user: reason for user, reason in candidates.items() if can_see_entry(user, event)}
 
 
 def _is_free_news(event):

@@ -94,38 +94,36 @@ def is_rare(terms, *, any_term=False):
     return (max(shares) if any_term else min(shares)) < RARE_SHARE
 
 
-def snippets(rows, terms, *, prefix=False):
-    """{row pk: (subject HTML, snippet HTML)} with the words found marked; each snippet from the text of
-    its own row, so only from what its audience reads. One query on PostgreSQL, none on SQLite."""
-    if not rows:
-        return {}
+def with_snippets(rows, terms, *, prefix=False):
+    """The queryset ``rows`` of index rows, reading on PostgreSQL each row's subject and snippet with the
+    words found marked, in the same query (``set_snippets`` hands them over); unchanged on SQLite."""
     if not is_postgresql():
-        stems = [normalize_word(term) for term in terms]
-        found = {}
-        for row in rows:
-            body = "\n".join(part for part in (row.description, row.entries, row.files) if part)
-            found[row.pk] = (
-                marked_html(mark_words(row.subject, stems, prefix=prefix)),
-                marked_html(mark_words(body[:HEADLINE_CHARS], stems, prefix=prefix, window=12)),
-            )
-        return found
-    from tickets.models import SearchDocument
-
+        return rows
     query = tsquery(terms, prefix=prefix) if terms else ""
     # File names as words: "capture-kangourou.png" is otherwise one token.
     parts = "nullif(description, ''), nullif(entries, ''), nullif(translate(files, '-_.', '   '), '')"
     body = f"replace(replace(left(concat_ws(E'\\n', {parts}), {HEADLINE_CHARS}), chr(57344), ''), chr(57345), '')"
-    values = SearchDocument.objects.filter(pk__in=[row.pk for row in rows]).annotate(
-        subject_html=RawSQL(
+    return rows.annotate(
+        headline_subject=RawSQL(
             "ts_headline('french_unaccent', subject, to_tsquery('french_unaccent', %s), %s)",
             [query, HEADLINE_OPTIONS + ", HighlightAll=true"],
         ),
-        body_html=RawSQL(  # noqa: S611 (fixed SQL, the words are parameters)
+        headline_body=RawSQL(  # noqa: S611 (fixed SQL, the words are parameters)
             f"ts_headline('french_unaccent', {body}, to_tsquery('french_unaccent', %s), %s)",
             [query, HEADLINE_OPTIONS],
         ),
     )
-    return {
-        pk: (marked_html(subject), marked_html(text))
-        for pk, subject, text in values.values_list("pk", "subject_html", "body_html")
-    }
+
+
+def set_snippets(rows, terms, *, prefix=False):
+    """Sets ``subject_html`` and ``snippet_html`` on each row read through ``with_snippets``, with the words
+    found marked: each snippet from the text of its own row, so only from what its audience reads. No query."""
+    if is_postgresql():
+        for row in rows:
+            row.subject_html, row.snippet_html = marked_html(row.headline_subject), marked_html(row.headline_body)
+        return
+    stems = [normalize_word(term) for term in terms]
+    for row in rows:
+        body = "\n".join(part for part in (row.description, row.entries, row.files) if part)
+        row.subject_html = marked_html(mark_words(row.subject, stems, prefix=prefix))
+        row.snippet_html = marked_html(mark_words(body[:HEADLINE_CHARS], stems, prefix=prefix, window=12))

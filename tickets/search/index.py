@@ -42,11 +42,12 @@ def index_tickets(ticket_ids):
     ticket_ids = sorted({int(pk) for pk in ticket_ids})
     if not ticket_ids:
         return
-    SearchDocument.objects.filter(ticket_id__in=ticket_ids).delete()
     if connection.vendor == "postgresql":
+        # One statement: the old rows are deleted in its WITH, the new ones written from the same snapshot.
         with connection.cursor() as cursor:
-            cursor.execute(POSTGRESQL_INSERT.format(where="t.id = ANY(%s)"), [ticket_ids])
+            cursor.execute(POSTGRESQL_REPLACE.format(where="t.id = ANY(%s)"), [ticket_ids, ticket_ids])
         return
+    SearchDocument.objects.filter(ticket_id__in=ticket_ids).delete()
     SearchDocument.objects.bulk_create(_rows(ticket_ids))
 
 
@@ -181,3 +182,5 @@ CROSS JOIN LATERAL (
 ) g
 WHERE {{where}}
 """  # noqa: S608
+# The rows of some tickets written again: the DELETE in the WITH does not see the rows the INSERT adds.
+POSTGRESQL_REPLACE = "WITH gone AS (DELETE FROM tickets_searchdocument WHERE ticket_id = ANY(%s))" + POSTGRESQL_INSERT  # noqa: S608

@@ -17,10 +17,10 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db.models import BigIntegerField, BooleanField, DateTimeField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Lower
 
-from accounts.selectors import find_person
+from accounts.selectors import exact_login_first, find_person, login_holder
 from tickets import permissions
 from tickets.models import Invitation, SearchDocument
 from tickets.models.search import MANAGER_INVITEES, MANAGERS, OWNER, OWNER_INVITEES, PUBLIC_VIEWERS
@@ -136,18 +136,30 @@ class Results:
 
 
 def persons_named(query):
-    """The people whose login or address (``accounts.selectors.find_person``) or full name the query is."""
+    """The people whose login or address (``accounts.selectors.find_person``) or full name the query is:
+    one query unless it is an address (``find_person`` alone then: names hold no "@")."""
     query = query.strip()
     if not query or len(query) > 150:
         return []
-    found = find_person(query)
+    if "@" in query:
+        found = find_person(query)
+        return [found] if found else []
     named = Q(display_name__iexact=query)
     parts = query.split()
     if len(parts) >= 2:
         named |= Q(first_name__iexact=parts[0], last_name__iexact=" ".join(parts[1:]))
         named |= Q(first_name__iexact=" ".join(parts[1:]), last_name__iexact=parts[0])
-    people = get_user_model().objects.filter(named, is_active=True).order_by(Lower("username"))[:MAX_PERSONS]
-    return list(dict.fromkeys([*([found] if found else []), *people]))[:MAX_PERSONS]
+    # The login's holders first, exact first, then the namesakes: those past the first two logins are not needed.
+    same_login = ExpressionWrapper(Q(username__iexact=query), output_field=BooleanField())
+    people = list(
+        get_user_model()
+        .objects.filter(Q(username__iexact=query) | named, is_active=True)
+        .annotate(same_login=same_login, is_named=ExpressionWrapper(named, output_field=BooleanField()))
+        .order_by("-same_login", exact_login_first(query), Lower("username"))[: MAX_PERSONS + 2]
+    )
+    found = login_holder([person for person in people if person.same_login][:2], query)
+    namesakes = [person for person in people if person.is_named]
+    return list(dict.fromkeys([*([found] if found else []), *namesakes]))[:MAX_PERSONS]
 
 
 def _match(query):
@@ -248,6 +260,8 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     if engines.is_postgresql():
         # Snippets are cut by the database (engines.snippets): the text need not travel.
         shown = shown.defer("description", "entries", "files", "normalized", "normalized_subject")
+    # The subjects and snippets with the words marked are read with the page's rows.
+    shown = engines.with_snippets(shown, terms)
     if not listed:
         page_rows = []
     elif sort == "pertinence" and terms:
@@ -257,13 +271,6 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
         wanted = listed[start : start + PER_PAGE]
         by_pk = {row.pk: row for row in shown.filter(pk__in=wanted)}
         page_rows = [by_pk[pk] for pk in wanted if pk in by_pk]
-    for row, (subject_html, snippet_html) in zip(
-        page_rows, _in_order(page_rows, engines.snippets(page_rows, terms)), strict=True
-    ):
-        row.subject_html, row.snippet_html = subject_html, snippet_html
+    engines.set_snippets(page_rows, terms)
     results.rows = page_rows
     return results
-
-
-def _in_order(rows, by_pk):
-    return [by_pk.get(row.pk, ("", "")) for row in rows]

@@ -15,6 +15,9 @@ def act_with_files(act, *, actor, drafts=()):
     the checks (the ticket's count and size count the files it got meanwhile); nothing is written then,
     and the drafts stay as they were.
     """
+    if not drafts:
+        # The action is one transaction of its own: wrapping it again would only add a savepoint.
+        return act()
     attached = []
     try:
         with transaction.atomic():

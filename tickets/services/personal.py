@@ -3,7 +3,8 @@
 Bookmarks, follows and views change no ticket and write no history entry: they are personal.
 """
 
-from django.db import IntegrityError, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tickets import permissions
@@ -13,20 +14,24 @@ RECENT_VIEWS = 25
 
 
 def record_view(user, ticket):
-    """Remembers that ``user`` opened ``ticket`` now (Historique, unread marks); keeps the last 25."""
+    """Remembers that ``user`` opened ``ticket`` now (Historique, unread marks): one statement, a first visit
+    or a later one. Historique shows the last 25; ``forget_old_views`` deletes the older ones."""
     if not user.is_authenticated:
         return
-    now = timezone.now()
-    updated = View.objects.filter(user=user, ticket=ticket).update(created_at=now)
-    if updated:
-        return
-    try:
-        with transaction.atomic():
-            View.objects.create(user=user, ticket=ticket, created_at=now)
-    except IntegrityError:
-        return  # the same person opened it twice at the same instant
-    stale = View.objects.filter(user=user).order_by("-created_at").values_list("pk", flat=True)[RECENT_VIEWS:]
-    View.objects.filter(pk__in=list(stale)).delete()
+    View.objects.bulk_create(
+        [View(user=user, ticket=ticket, created_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["ticket", "user"],
+        update_fields=["created_at"],
+    )
+
+
+def forget_old_views():
+    """Deletes each person's views older than their last 25, in one statement. Returns how many."""
+    rank = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("pk").desc()])
+    old = View.objects.annotate(rank=rank).filter(rank__gt=RECENT_VIEWS).values("pk")
+    deleted, _by_model = View.objects.filter(pk__in=old).delete()
+    return deleted
 
 
 def set_bookmark(user, ticket, *, on):

@@ -11,6 +11,7 @@ JOBS = {
     "summaries": ("daily summaries written", scheduled.send_daily_summaries),
     "sweep": ("mails left behind sent", scheduled.sweep_outbox_in_process),
     "drafts": ("abandoned deposit files deleted", scheduled.forget_abandoned_drafts),
+    "views": ("views past each person's last 25 forgotten", scheduled.forget_old_views),
 }
 
 
@@ -19,8 +20,9 @@ class Command(BaseCommand):
         "Runs the scheduled work once, in this process, and prints what each job did: expire the closure "
         "requests past their service's delay, recall the postponed tickets whose date has come, write the "
         "managers' daily summaries (at most one a day each), send the mails left behind, delete the files of "
-        "abandoned deposits. Without arguments, all five; name some to run only them (e.g. from cron: 'expire "
-        "recall sweep' every few minutes, 'summaries' once in the morning, 'drafts' every hour)."
+        "abandoned deposits, forget the views past each person's last 25 (Historique). Without arguments, all six; "
+        "name some to run only them (e.g. from cron: 'expire recall sweep' every few minutes, 'summaries' once in "
+        "the morning, 'drafts views' every hour)."
     )
 
     def add_arguments(self, parser):
