@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets import dashboards, permissions
-from tickets.models import DASHBOARD_OPEN_STATUSES, Status, Ticket
+from tickets.models import DASHBOARD_OPEN_STATUSES, Status, Ticket, TicketScope
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,45 @@ def test_all_tickets_count_true_below_the_limit_and_capped_with_the_manager_s_se
     add_tickets(world, 9)  # the manager's service alone holds more than 7: so does "Tous"
     assert counts()["services"] == counts()["tous"] == expected() == 8
     assert counts(categorie=category.pk)["tous"] == counts(categorie=category.pk)["services"] == 8
+
+
+def test_a_user_s_all_tickets_capped_by_the_public_ones_they_see_and_true_below(client, world, small_pages):
+    stranger = world["people"]["stranger"]
+
+    def counts(**params):
+        return {tab.key: tab.count for tab in get(client, stranger, **params).context["tabs"]}
+
+    public = add_tickets(world, 5)
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in public]).update(scope=TicketScope.PUBLIC)
+    add_tickets(world, 9)  # private: not the stranger's to see
+    assert counts()["tous"] == permissions.visible_tickets_for(stranger).count() == 5
+    more = add_tickets(world, 4)
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in more]).update(scope=TicketScope.PUBLIC)
+    assert counts()["mes"] == 0 and counts()["tous"] == 8  # 9 public ones: "plus de 7"
+    assert counts(statut="clos")["tous"] == 0  # the filters hold for the public ones too
+
+
+def test_a_deep_page_shows_the_rows_of_the_plain_offset_in_the_same_order(client, world, small_pages):
+    manager = world["people"]["manager"]
+    moment = timezone.now() - timedelta(days=1)
+    for number in range(7):
+        add_tickets(world, 1, subject=f"Sujet {number % 3}", moment=moment + timedelta(minutes=number * 7 % 5))
+    for sort in ("-derniere_action", "sujet", "-statut"):
+        expected = dashboards.sort_tickets(dashboards.dashboard_queryset(manager, "services"), sort)[3:6]
+        rows = get(client, manager, vue="services", tri=sort, page=2).context["rows"]
+        assert [row.pk for row in rows] == [ticket.pk for ticket in expected], sort
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's choice is PostgreSQL's")
+def test_a_deep_page_finds_its_numbers_in_the_index_alone(world):
+    owner = world["people"]["owner"]
+    tickets = dashboards.dashboard_queryset(owner, "tous")
+    numbers = dashboards.sort_tickets(tickets, dashboards.DEFAULT_SORT).values_list("pk", flat=True)[975:1000]
+    sql, params = numbers.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The visibility predicate is tested on the index's entries: no table read for the rows skipped.
+    assert "Index Only Scan using ticket_last_action" in plan, plan

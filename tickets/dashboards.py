@@ -44,6 +44,8 @@ USER_VIEWS = {
 # The managers' views other pages link to (the daily summary's lists).
 FREE_VIEW, MINE_VIEW, SERVICES_VIEW = "libres", "miens", "services"
 EITHER_VIEW, BOTH_KEY = "libres_ou_miens", "libres_et_miens"
+# Not a view: the public tickets a user sees under the same filters, which "Tous" holds (see counts_for).
+PUBLIC_KEY = "publics"
 MANAGER_VIEWS = {
     FREE_VIEW: _("Libres"),
     MINE_VIEW: _("Pris en charge par moi"),
@@ -156,7 +158,8 @@ def view_querysets(user, query=None, choices=None, *, in_own_service=False):
     Given the statuses a filter keeps, a view's free tickets are left out when free is not one of them:
     the result is the same, and PostgreSQL no longer scans the whole table to find nothing. With
     ``in_own_service`` (a filter keeps one of the manager's services or one of their categories), every
-    view skips the visibility predicate: a manager sees every ticket of their services."""
+    view skips the visibility predicate: a manager sees every ticket of their services. For a user, the
+    result also holds ``PUBLIC_KEY``, the public tickets they see under the same filters."""
     conditions = view_conditions(user)
     statuses = STATUS_FILTERS[query.status][1] if query is not None else None
     if statuses is not None and Status.FREE not in statuses:
@@ -175,6 +178,8 @@ def view_querysets(user, query=None, choices=None, *, in_own_service=False):
             visible = visible if visible is not None else permissions.visible_tickets_for(user)
             base = visible
         querysets[view] = base.filter(conditions[view], filters)
+    if not permissions.is_manager(user) and not in_own_service:
+        querysets[PUBLIC_KEY] = permissions.public_tickets_for(user).filter(filters)
     return querysets
 
 
@@ -336,7 +341,11 @@ def counts_for(user, querysets=None):
     "Libres ou pris en charge par moi" is counted as free + mine - both: an OR over two indexes would have
     PostgreSQL walk one of them to its end to find the other's rows."""
     querysets = dict(querysets or view_querysets(user))
-    wider_view = SERVICES_VIEW if SERVICES_VIEW in querysets else "mes"
+    # Views (or sets) that "Tous" holds whole, counted first: "Mes services" for a manager; for a user, their
+    # own tickets and the public ones they see.
+    within_all = [SERVICES_VIEW] if SERVICES_VIEW in querysets else ["mes"]
+    if PUBLIC_KEY in querysets:
+        within_all.append(PUBLIC_KEY)
     union = querysets.pop(EITHER_VIEW, None)
     if union is not None:
         querysets[BOTH_KEY] = querysets[FREE_VIEW].filter(manager=user)
@@ -352,11 +361,14 @@ def counts_for(user, querysets=None):
             continue
         # The inner SQL is the ORM's, its values stay parameters.
         expressions[key] = (f"(SELECT COUNT(*) FROM ({inner}) AS counted)", tuple(inner_params))  # noqa: S608
-    # "Tous" holds every ticket of the wider view: when that one passes the limit, so does "Tous", and its
-    # visibility predicate (an OR no index serves) is never evaluated.
-    (all_sql, all_params), (wider_sql, wider_params) = expressions["tous"], expressions[wider_view]
-    case = f"CASE WHEN {wider_sql} > {SHOWN_LIMIT} THEN {SHOWN_LIMIT + 1} ELSE {all_sql} END"
-    expressions["tous"] = (case, wider_params + all_params)
+    # When one of the sets "Tous" holds passes the limit, so does "Tous", and its visibility predicate (an OR
+    # no index serves, tested on each ticket) is never evaluated.
+    wider = [expressions[key] for key in within_all]
+    conditions = " OR ".join(f"{sql} > {SHOWN_LIMIT}" for sql, _params in wider)
+    all_sql, all_params = expressions["tous"]
+    case = f"CASE WHEN {conditions} THEN {SHOWN_LIMIT + 1} ELSE {all_sql} END"
+    expressions["tous"] = (case, tuple(param for _sql, params in wider for param in params) + all_params)
+    counted = [(key, tickets) for key, tickets in counted if key != PUBLIC_KEY]
     sql = ", ".join(expressions[key][0] for key, _tickets in counted)
     params = [param for key, _tickets in counted for param in expressions[key][1]]
     with connection.cursor() as cursor:
@@ -418,7 +430,10 @@ def dashboard_page(user, data):
         tickets = tickets.none()
     # Beyond SHOWN_LIMIT the pages stop: the filters and the sorts reach the other tickets.
     shown = min(total, SHOWN_LIMIT)
-    page = CountedPaginator(ticket_rows(tickets, user), PER_PAGE, count=shown).get_page(query.page)
+    page = CountedPaginator(tickets.values_list("pk", flat=True), PER_PAGE, count=shown).get_page(query.page)
+    # The page's numbers are chosen first, then only their rows are joined: a deep page would otherwise join
+    # the people, category, service and unread mark of every row its OFFSET skips.
+    page.object_list = sort_tickets(ticket_rows(Ticket.objects.filter(pk__in=page.object_list), user), query.sort)
     return {
         "query": query,
         "params": query.params(),

@@ -159,16 +159,27 @@ def visible_tickets_for(user):
         return Ticket.objects.none()
     if user.is_superuser:
         return Ticket.objects.all()
+    return Ticket.objects.filter(
+        Q(owner=user)
+        | Q(service_id__in=list(memberships_of(user)))
+        | _public_condition(user)
+        | Q(pk__in=Invitation.objects.filter(user=user).values("ticket_id"))
+    )
+
+
+def public_tickets_for(user):
+    """The public tickets among ``visible_tickets_for(user)``: those of the enabled services the user sees."""
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(_public_condition(user))
+
+
+def _public_condition(user):
     # The enabled services are known here (the visibility rules read them): naming them spares every list a
     # join with the services, which cost more to plan than the dashboard's counts cost to run.
     enabled = visibility_for(user).defaults
     public_service_ids = sorted(pk for pk in visible_service_ids(user) if pk in enabled)
-    return Ticket.objects.filter(
-        Q(owner=user)
-        | Q(service_id__in=list(memberships_of(user)))
-        | Q(scope=TicketScope.PUBLIC, service_id__in=public_service_ids)
-        | Q(pk__in=Invitation.objects.filter(user=user).values("ticket_id"))
-    )
+    return Q(scope=TicketScope.PUBLIC, service_id__in=public_service_ids)
 
 
 # Rights of the actions. Whether the ticket's status allows an action is the workflow's table.
