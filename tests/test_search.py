@@ -3,17 +3,28 @@ odd queries, the index kept by every action, and the rebuild command. The same t
 PostgreSQL."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.search_support import build_scene, found, shown
 from tickets import workflow
 from tickets.faq.access import can_read_faq_entry
-from tickets.models import EntryScope, RuleEffect, RuleTest, SearchDocument, Status, TicketScope, VisibilityRule
+from tickets.models import (
+    EntryScope,
+    Membership,
+    RuleEffect,
+    RuleTest,
+    SearchDocument,
+    Status,
+    TicketScope,
+    VisibilityRule,
+)
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import Filters, search
+from tickets.search.query import Filters, listed_rows, search
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +187,32 @@ def test_relevance_puts_the_subject_first_and_date_the_newest(scene, reading):
     assert ranked == [scene["ticket"].pk, newer.pk]
     assert [row.ticket_id for row in search(owner, "apogee", sort="recent").rows] == [newer.pk, scene["ticket"].pk]
     assert [row.ticket_id for row in search(owner, "apogee", sort="ancien").rows] == [scene["ticket"].pk, newer.pk]
+
+
+def test_tickets_of_the_same_date_are_listed_by_number(scene, reading):
+    owner = scene["people"]["seclier5"]
+    others = [
+        workflow.create_ticket(actor=owner, category=scene["categories"]["scol"], subject=f"Apogee {n}", description="")
+        for n in range(3)
+    ]
+    numbers = sorted([scene["ticket"].pk, *(ticket.pk for ticket in others)])
+    # As a bulk import leaves them: one date for many tickets.
+    SearchDocument.objects.update(last_action_at=timezone.now())
+    assert [row.ticket_id for row in search(owner, "apogee", sort="recent").rows] == numbers[::-1]
+    assert [row.ticket_id for row in search(owner, "apogee", sort="ancien").rows] == numbers
+
+
+def test_a_manager_of_every_service_reads_no_public_rows_apart(scene, reading):
+    Membership.objects.create(service=scene["services"]["rh"], user=scene["people"]["gest-scol"])
+    manager = get_user_model().objects.get(username="gest-scol")
+    with CaptureQueriesContext(connection) as queries:
+        where = engines.match(["apogee", "bulletin"], any_term=True)
+        listed = listed_rows(manager, where, None, ("-last_action_at", "-ticket_id"), indexed=True)
+    # The managers' rows hold the public tickets: no walk through the public ones to find none.
+    assert '"public"' not in queries.captured_queries[-1]["sql"]
+    assert len(listed) == 2
+    assert found(manager, "koala") == {scene["public"].pk}
+    assert found(manager, "zorglub") == {scene["ticket"].pk}
 
 
 def test_filters(scene, reading):

@@ -59,8 +59,10 @@ def readable_branches(user):
     invited = list(Invitation.objects.filter(user=user).values_list("ticket_id", "invited_by_id", "ticket__owner_id"))
     by_owner = [ticket for ticket, inviter, owner in invited if inviter == owner]
     by_managers = [ticket for ticket, inviter, owner in invited if inviter != owner]
-    # Public tickets are read only in the enabled services the visibility rules show the person.
-    seen = list(permissions.visible_service_ids(user))
+    # Public tickets are read only in the enabled services the visibility rules show the person, and not in
+    # those they manage (the first branches hold them): listed here rather than left to "NOT IN", so that for
+    # a manager of every service this branch is empty instead of a walk through every public ticket.
+    seen = sorted(permissions.visible_service_ids(user) - set(managed))
     not_managed = ~Q(service_id__in=managed)
     not_owned = ~Q(owner_id=user.pk)
     return [
@@ -71,7 +73,6 @@ def readable_branches(user):
         (
             Q(audiences__in=_masks(PUBLIC_VIEWERS), public=True)
             & Q(service_id__in=seen)
-            & not_managed
             & not_owned
             & ~Q(ticket_id__in=[ticket for ticket, _inviter, _owner in invited])
         ),
@@ -196,6 +197,13 @@ def matching_rows(user, query, *, filters=None):
     return _matched(readable_rows(user), filters, where), terms, persons
 
 
+def _condition_sql(condition):
+    """(SQL, params) of a condition on the index rows' own columns (no join), compiled alone. Raises
+    EmptyResultSet when no row can meet it."""
+    query = SearchDocument.objects.filter(condition).query
+    return query.get_compiler(connection=connection).compile(query.where)
+
+
 def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
     """The numbers of the first ``limit`` readable rows matching ``where`` in ``order``: one query. On PostgreSQL,
     when the rows are read in date order (``indexed``), each relation's rows are read through their own index
@@ -212,22 +220,33 @@ def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
     if not (indexed and engines.is_postgresql() and len(branches) > 1):
         rows = SearchDocument.objects.none() if not branches else _matched(readable_rows_of(branches), filters, where)
         return list(rows.order_by(*order).values_list("pk", flat=True)[:limit])
-    parts, params = [], []
-    for branch in branches:
-        rows = _matched(SearchDocument.objects.filter(branch), filters, where)
-        rows = rows.order_by(*order).values_list("pk", "last_action_at", "ticket_id")[:limit]
-        try:
-            sql, sql_params = rows.query.get_compiler(using=rows.db).as_sql()
-        except EmptyResultSet:
-            continue
-        parts.append(f"({sql})")
-        params += sql_params
-    if not parts:
+    # Every part has the same words and filters and differs only by its relation: each condition is compiled
+    # once and the parts written here, as compiling a whole queryset per relation cost more than reading them.
+    narrowed = filters.as_q() if filters is not None else Q()
+    try:
+        shared = [where, *([_condition_sql(narrowed)] if narrowed else [])] if where is not None else None
+    except EmptyResultSet:
+        shared = None
+    if shared is None:
         return []
     direction = "DESC" if order[0].startswith("-") else "ASC"
+    parts, params = [], []
+    for branch in branches:
+        try:
+            conditions = [_condition_sql(branch), *shared]
+        except EmptyResultSet:
+            continue
+        parts.append(
+            f'(SELECT "id" AS pk, "last_action_at", "ticket_id" FROM {engines.TABLE} '  # noqa: S608 (compiled conditions, parameters)
+            f"WHERE {' AND '.join(f'({sql})' for sql, _params in conditions)} "
+            f'ORDER BY "last_action_at" {direction}, "ticket_id" {direction} LIMIT {int(limit)})'
+        )
+        params += [param for _sql, condition_params in conditions for param in condition_params]
+    if not parts:
+        return []
     sql = (
-        f"SELECT pk FROM ({' UNION ALL '.join(parts)}) AS listed "  # noqa: S608 (compiled querysets, parameters)
-        f"ORDER BY last_action_at {direction}, ticket_id {direction} LIMIT {limit}"
+        f"SELECT pk FROM ({' UNION ALL '.join(parts)}) AS listed "  # noqa: S608 (compiled conditions, parameters)
+        f"ORDER BY last_action_at {direction}, ticket_id {direction} LIMIT {int(limit)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
