@@ -2,12 +2,14 @@
 and a number of queries that does not grow with the data."""
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.search_support import build_scene
 from tickets import workflow
+from tickets.forms.search import SearchForm
 from tickets.models import EntryScope
 from tickets.search import engines
 
@@ -31,6 +33,8 @@ def test_the_results_show_the_ticket_with_its_words_marked_and_the_faq_section(c
     assert reverse("ticket", args=[scene["ticket"].pk]) in page
     assert "<mark>Apogée</mark>" in page
     assert "1 ticket" in page
+    ticket = scene["ticket"]
+    assert f'<span class="status status-{ticket.status}">{ticket.get_status_display()}</span>' in page
     assert reverse("faq_entry", args=[scene["faq"]["everyone"].pk]) in page
     assert reverse("faq_entry", args=[scene["faq"]["managers"].pk]) not in page
 
@@ -72,6 +76,19 @@ def test_bad_input_gives_a_page_with_the_typed_text_kept(client, scene, params):
     assert response.status_code == 200
     if "du" in params:
         assert 'value="pas une date"' in response.text and "Saisissez une date valide" in response.text
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"q": 'a "b" <c> & d', "du": "2024-02-30", "proprietaire": "x" * 300}, {"du": "2024-01-31"}]
+)
+def test_the_inputs_written_without_templates_are_those_django_writes(scene, data):
+    form = SearchForm(data, user=scene["people"]["gest-scol"])
+    form.is_valid()
+    for name in ("q", "du", "au", "proprietaire", "gestionnaire"):
+        bound = form[name]
+        widget = forms.DateInput(attrs={"type": "date"}) if name in ("du", "au") else forms.TextInput()
+        widget.input_type, widget.attrs = bound.field.widget.input_type, bound.field.widget.attrs
+        assert str(bound) == bound.as_widget(widget)
 
 
 def test_owner_and_manager_filters_are_offered_to_managers_only(client, scene):

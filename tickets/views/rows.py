@@ -1,7 +1,8 @@
-"""The rows of a list of tickets (the dashboard, Signets/Historique), of a ticket's history and of the
-Journal, ready to print.
+"""The rows of a list of tickets (the dashboard, Signets/Historique), of a ticket's history, of the Journal
+and of the search's results, ready to print.
 
-A list shows 25 rows of 7 cells, a history up to hundreds of entries, the Journal 50 lines: formatting them
+A list shows 25 rows of 7 cells, a history up to hundreds of entries, the Journal 50 lines, the search 20
+results and 10 FAQ entries: formatting them
 here, with what every row shares (the status and scope labels, the time zone) read once, spares the template
 a filter, a translation and a URL lookup per cell; they cost more to draw than to read.
 """
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.models import label_of
@@ -17,6 +19,8 @@ from tickets.models import Category, EntryScope, Status
 
 # The `date` filter's "d/m/y H:i", which the ticket page shows too.
 SHORT_DATETIME = "%d/%m/%y %H:%M"
+# Its "d/m/Y H:i", which the search's results show.
+DATETIME = "%d/%m/%Y %H:%M"
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,66 @@ def journal_rows(entries):
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    url: str
+    number: int
+    subject_html: str
+    status: str
+    status_label: str
+    snippet_html: str
+    service: str
+    category: str
+    owner: str
+    manager: str | None
+    last_action_iso: str
+    last_action_text: str
+
+
+def search_rows(rows):
+    """``SearchRow``s of the index rows of ``tickets.search.query.search`` (with their ``subject_html`` and
+    ``snippet_html``, escaped with the words marked), in the active language and time zone."""
+    status_labels = {value: str(label) for value, label in Status.choices}
+    zone = timezone.get_current_timezone()
+    formatted = []
+    for row in rows:
+        last_action = timezone.localtime(row.last_action_at, zone)
+        formatted.append(
+            SearchRow(
+                url=reverse("ticket", args=[row.ticket_id]),
+                number=row.ticket_id,
+                subject_html=mark_safe(row.subject_html),  # noqa: S308 (escaped by marked_html)
+                status=row.status,
+                status_label=status_labels.get(row.status, row.status),
+                snippet_html=mark_safe(row.snippet_html),  # noqa: S308 (escaped by marked_html)
+                service=row.service.label,
+                category=row.category.short_title,
+                owner=str(row.owner),
+                manager=str(row.manager) if row.manager_id else None,
+                last_action_iso=last_action.isoformat(),
+                last_action_text=last_action.strftime(DATETIME),
+            )
+        )
+    return formatted
+
+
+@dataclass(frozen=True)
+class FaqRow:
+    url: str
+    title_html: str
+    snippet_html: str
+
+
+def faq_rows(entries):
+    """``FaqRow``s of the entries of ``tickets.search.faq.matching_faq`` (title and snippet escaped, the words
+    marked)."""
+    return [
+        FaqRow(
+            url=reverse("faq_entry", args=[entry.pk]),
+            title_html=mark_safe(entry.title_html),  # noqa: S308 (escaped by marked_html)
+            snippet_html=mark_safe(entry.snippet_html),  # noqa: S308 (escaped by marked_html)
+        )
+        for entry in entries
+    ]

@@ -9,6 +9,7 @@ from tickets.search.faq import matching_faq
 from tickets.search.query import search
 from tickets.search.suggestions import suggestions
 from tickets.search.text import clean_query, query_terms
+from tickets.views.rows import faq_rows, search_rows
 
 
 def _page_number(value):
@@ -22,16 +23,17 @@ def _page_number(value):
 def search_page(request):
     """One box, filters, sorting and pages; FAQ entries the user may read in a section of their own."""
     form = SearchForm(request.GET or None, user=request.user)
-    results, faq = None, []
+    results, rows, faq = None, [], []
     if form.is_bound:
         form.is_valid()
         query = (getattr(form, "cleaned_data", {}) or {}).get("q", "")
         page = _page_number(request.GET.get("page", 1))
         results = search(request.user, query, filters=form.filters(), sort=form.sort, page=page)
-        faq = matching_faq(request.user, query_terms(clean_query(query)))
+        rows = search_rows(results.rows)
+        faq = faq_rows(matching_faq(request.user, query_terms(clean_query(query))))
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "results": results, "faq": faq, "params": params}
+    context = {"form": form, "results": results, "rows": rows, "faq": faq, "params": params}
     return render(request, "tickets/search.html", context)
 
 
