@@ -4,6 +4,8 @@ The FAQ is small beside the tickets: it is matched without an index of its own, 
 "french_unaccent" configuration as the tickets, on SQLite with the same normalised words.
 """
 
+from dataclasses import dataclass
+
 from django.db.models.expressions import RawSQL
 
 from tickets.faq.access import readable_faq_entries
@@ -19,9 +21,17 @@ _TEXT = (
 )
 
 
+@dataclass(frozen=True)
+class FaqMatch:
+    pk: int
+    title: str
+    title_html: str
+    snippet_html: str
+
+
 def matching_faq(user, terms, *, any_term=False, prefix=False, limit=MAX_FAQ):
-    """Up to ``limit`` questions of the FAQ the user may read that hold the words, best first, each with
-    ``title_html`` and ``snippet_html`` (words marked). One query."""
+    """Up to ``limit`` ``FaqMatch``es of the questions of the FAQ the user may read that hold the words, best
+    first, with ``title_html`` and ``snippet_html`` (escaped, words marked). One query."""
     if not terms:
         return []
     entries = readable_faq_entries(user).filter(is_section=False)
@@ -47,13 +57,13 @@ def matching_faq(user, terms, *, any_term=False, prefix=False, limit=MAX_FAQ):
                     [query, engines.HEADLINE_OPTIONS],
                 ),
             )
-            .order_by("-rank", "title", "pk")[:limit]
+            .order_by("-rank", "title", "pk")
+            .values_list("pk", "title", "title_marked", "snippet_marked")[:limit]
         )
-        found = list(found)
-        for entry in found:
-            entry.title_html = marked_html(entry.title_marked)
-            entry.snippet_html = marked_html(" ".join(entry.snippet_marked.split()))
-        return found
+        return [
+            FaqMatch(pk, title, marked_html(title_marked), marked_html(" ".join(snippet_marked.split())))
+            for pk, title, title_marked, snippet_marked in found
+        ]
     stems = [normalize_word(term) for term in terms]
     scored = []
     for entry in entries.only("pk", "title", "answer", "service_id"):
@@ -63,9 +73,11 @@ def matching_faq(user, terms, *, any_term=False, prefix=False, limit=MAX_FAQ):
         if not (any(hits) if any_term else all(hits)):
             continue
         in_title = sum(_holds(title, stem, prefix and index == len(stems) - 1) for index, stem in enumerate(stems))
-        entry.title_html = marked_html(mark_words(entry.title, stems, prefix=prefix))
-        entry.snippet_html = marked_html(mark_words(answer, stems, prefix=prefix, window=12))
-        scored.append((-in_title, -sum(hits), entry.title, entry.pk, entry))
+        title_html = marked_html(mark_words(entry.title, stems, prefix=prefix))
+        snippet_html = marked_html(mark_words(answer, stems, prefix=prefix, window=12))
+        scored.append(
+            (-in_title, -sum(hits), entry.title, entry.pk, FaqMatch(entry.pk, entry.title, title_html, snippet_html))
+        )
     return [item[-1] for item in sorted(scored)[:limit]]
 
 

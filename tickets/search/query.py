@@ -197,11 +197,18 @@ def matching_rows(user, query, *, filters=None):
     return _matched(readable_rows(user), filters, where), terms, persons
 
 
-def _condition_sql(condition):
-    """(SQL, params) of a condition on the index rows' own columns (no join), compiled alone. Raises
-    EmptyResultSet when no row can meet it."""
-    query = SearchDocument.objects.filter(condition).query
-    return query.get_compiler(connection=connection).compile(query.where)
+def _conditions_sql(conditions):
+    """(SQL, params) of each condition on the index rows' own columns (no join), or None for one no row can
+    meet: built into one query and compiled by one compiler, rather than a queryset and a compiler each."""
+    query = SearchDocument.objects.all().query
+    compiler = query.get_compiler(connection=connection)
+    compiled = []
+    for condition in conditions:
+        try:
+            compiled.append(compiler.compile(query.build_where(condition)))
+        except EmptyResultSet:
+            compiled.append(None)
+    return compiled
 
 
 def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
@@ -222,20 +229,19 @@ def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
         return list(rows.order_by(*order).values_list("pk", flat=True)[:limit])
     # Every part has the same words and filters and differs only by its relation: each condition is compiled
     # once and the parts written here, as compiling a whole queryset per relation cost more than reading them.
+    if where is None:
+        return []
     narrowed = filters.as_q() if filters is not None else Q()
-    try:
-        shared = [where, *([_condition_sql(narrowed)] if narrowed else [])] if where is not None else None
-    except EmptyResultSet:
-        shared = None
-    if shared is None:
+    compiled = _conditions_sql([*branches, *([narrowed] if narrowed else [])])
+    relations, shared = compiled[: len(branches)], [where, *compiled[len(branches) :]]
+    if None in shared:
         return []
     direction = "DESC" if order[0].startswith("-") else "ASC"
     parts, params = [], []
-    for branch in branches:
-        try:
-            conditions = [_condition_sql(branch), *shared]
-        except EmptyResultSet:
+    for relation in relations:
+        if relation is None:
             continue
+        conditions = [relation, *shared]
         parts.append(
             f'(SELECT "id" AS pk, "last_action_at", "ticket_id" FROM {engines.TABLE} '  # noqa: S608 (compiled conditions, parameters)
             f"WHERE {' AND '.join(f'({sql})' for sql, _params in conditions)} "
