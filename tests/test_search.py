@@ -14,6 +14,7 @@ from tickets import workflow
 from tickets.faq.access import can_read_faq_entry
 from tickets.models import (
     EntryScope,
+    FaqEntry,
     Membership,
     RuleEffect,
     RuleTest,
@@ -289,5 +290,5 @@ def test_faq_entries_found_are_those_the_person_reads(scene, person, titles):
     user = scene["people"][person]
     entries = matching_faq(user, ["apogee"])
     assert {entry.title for entry in entries} == titles
-    assert all(can_read_faq_entry(user, entry) for entry in entries)
+    assert all(can_read_faq_entry(user, FaqEntry.objects.get(pk=entry.pk)) for entry in entries)
     assert {entry.title for entry in matching_faq(user, ["renard"])} == titles & {"Procédure interne apogée"}
