@@ -37,6 +37,10 @@ class User(AbstractUser):
 # building a user per row, and must say the same.
 
 
+# The fields ``name_of`` and ``label_of`` take, in their order.
+PERSON_FIELDS = ("display_name", "first_name", "last_name", "username")
+
+
 def name_of(display_name, first_name, last_name, username):
     return display_name or f"{first_name} {last_name}".strip() or username
 

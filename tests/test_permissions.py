@@ -76,6 +76,17 @@ def test_can_view_agrees_with_the_visible_tickets_and_scopes_with_the_history(po
                 assert shown == []
 
 
+def test_a_manager_of_every_public_service_is_not_asked_for_the_public_branch(population):
+    people, _categories = population
+    manager_of_all, manager_of_disabled = people[0], people[1]  # the enabled service's manager; the disabled one's
+
+    def condition(person):
+        return str(permissions.visible_tickets_for(person).query).split(" WHERE ")[1]
+
+    assert '"scope"' not in condition(manager_of_all)
+    assert '"scope"' in condition(manager_of_disabled)
+
+
 def test_scopes_as_in_the_specification(population, make_user):
     people, categories = population
     owner, invitee, stranger, manager = people[2], people[3], people[4], people[0]

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import name_of
+from accounts.models import PERSON_FIELDS, name_of
 from tickets import permissions
 from tickets.models import (
     DASHBOARD_OPEN_STATUSES,
@@ -93,7 +93,6 @@ OLDEST_ACTION_FIRST = "derniere_action"
 
 # What a list row shows, and nothing more, read as values: a page of 25 rows would otherwise build 125
 # model instances (ticket, owner, manager, category, service) for a dozen fields.
-PERSON_FIELDS = ("display_name", "first_name", "last_name", "username")
 ROW_VALUES = (
     "pk",
     "subject",

@@ -6,7 +6,7 @@ routed yet keeps its entry out of the menu, so no entry ever leads to a dead pag
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -54,16 +54,29 @@ def audiences_of(user):
 def entries_for(user):
     """The menu entries the user sees, with their URLs, in the guide's order."""
     audiences = audiences_of(user)
-    entries = []
-    for entry in MENU:
-        if entry.audience not in audiences:
-            continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
-        entries.append({"label": entry.label, "url": url, "url_name": entry.url_name})
-    return entries
+    return [
+        {"label": entry.label, "url": url, "url_name": entry.url_name}
+        for entry, url in _routed_entries()
+        if entry.audience in audiences
+    ]
+
+
+# ``(entry, url)`` of the routed entries, by URL resolver (a new one after the URLs changed) and script
+# prefix: every page draws the menu, and its dozen URL lookups cost as much as a row of a list each time.
+_routed = {}
+
+
+def _routed_entries():
+    key = (get_resolver(get_urlconf()), get_script_prefix())
+    if key not in _routed:
+        routed = []
+        for entry in MENU:
+            try:
+                routed.append((entry, reverse(entry.url_name)))
+            except NoReverseMatch:
+                continue
+        _routed[key] = routed
+    return _routed[key]
 
 
 def menu(request):

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import PERSON_FIELDS, label_of
 from tickets.comments.phrases import OLDER_KINDS, with_sentences
 from tickets.models import AdminChange, Category, Event, Membership, SavedResponse, Service, VisibilityRule
 from tickets.permissions import memberships_of
@@ -84,16 +85,31 @@ def service_ids(user):
 
 
 def journal_choices(user):
-    """The services, people and categories the filters offer ``user``, in three queries."""
+    """The services, people and categories the filters offer ``user``, in three queries, as ``(id, label)``
+    pairs: read as values, the labels are those of ``str()`` of their models, without building one."""
     ids = service_ids(user)
-    services = Service.objects.order_by("label")
-    categories = Category.objects.select_related("service").order_by("service__label", "path")
+    services = Service.objects.order_by("label").values_list("pk", "label")
+    categories = Category.objects.order_by("service__label", "path").values_list(
+        "pk", "code", "label", "service__label"
+    )
     people = Q(memberships__service__isnull=False) | Q(is_superuser=True)
     if ids is not None:
         services, categories = services.filter(pk__in=ids), categories.filter(service_id__in=ids)
         people = Q(memberships__service_id__in=ids)
-    actors = get_user_model().objects.filter(people).distinct().order_by("last_name", "first_name", "username")
-    return {"services": list(services), "actors": list(actors), "categories": list(categories)}
+    actors = (
+        get_user_model()
+        .objects.filter(people)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+        .values_list("pk", *PERSON_FIELDS)
+    )
+    return {
+        "services": list(services),
+        "actors": [(pk, label_of(*names)) for pk, *names in actors],
+        "categories": [
+            (pk, f"{service_label} – {Category.title_of(code, label)}") for pk, code, label, service_label in categories
+        ],
+    }
 
 
 def read_cursor(value):

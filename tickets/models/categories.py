@@ -56,7 +56,12 @@ class Category(MP_Node):
     @property
     def title(self):
         """The long form shown when depositing: "02_App_Gestion - Support technique pour …"."""
-        return f"{self.code} - {self.label}" if self.code else self.label
+        return self.title_of(self.code, self.label)
+
+    @staticmethod
+    def title_of(code, label):
+        """``title`` from the fields alone, for lists that read them as values."""
+        return f"{code} - {label}" if code else label
 
     @property
     def short_title(self):
