@@ -74,9 +74,10 @@ def _allowed_q(user):
     if managed:
         scope |= Q(service_id__in=managed)
     if is_manager(user):
-        scope |= Q(service__isnull=True)
+        scope |= Q(service_id__isnull=True)
     visible = ~Q(hidden=True) | Q(service_id__in=list(managed_faq_service_ids(user)))
-    enabled = Q(service__isnull=True) | Q(service__enabled=True, service_id__in=list(visible_service_ids(user)))
+    # ``visible_service_ids`` holds enabled services only: no join to the services to test it again.
+    enabled = Q(service_id__isnull=True) | Q(service_id__in=list(visible_service_ids(user)))
     return scope & visible & enabled
 
 
