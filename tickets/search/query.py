@@ -13,6 +13,7 @@ it, the most recent matches are kept, and sorting by relevance sorts those.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
@@ -246,16 +247,20 @@ def matching_rows(user, query, *, filters=None):
 
 def _conditions_sql(conditions):
     """(SQL, params) of each condition on the index rows' own columns (no join), or None for one no row can
-    meet: built into one query and compiled by one compiler, rather than a queryset and a compiler each."""
+    meet."""
+    return [_condition_sql(condition) for condition in conditions]
+
+
+# Compiling a condition costs more than reading the rows it picks, and the same ones come back: a service's
+# managers share theirs, the public tickets' one is shared by all who see the same services, and each person
+# has the same ones from one search to the next. The SQL depends on the condition only.
+@lru_cache(maxsize=2048)
+def _condition_sql(condition):
     query = SearchDocument.objects.all().query
-    compiler = query.get_compiler(connection=connection)
-    compiled = []
-    for condition in conditions:
-        try:
-            compiled.append(compiler.compile(query.build_where(condition)))
-        except EmptyResultSet:
-            compiled.append(None)
-    return compiled
+    try:
+        return query.get_compiler(connection=connection).compile(query.build_where(condition))
+    except EmptyResultSet:
+        return None
 
 
 def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
