@@ -115,15 +115,25 @@ def with_snippets(rows, terms, *, prefix=False):
     )
 
 
+def snippet_fields():
+    """The values ``set_snippets`` reads of each row: the marked subject and snippet ``with_snippets`` adds
+    on PostgreSQL, the text they are cut from on SQLite."""
+    if is_postgresql():
+        return ("headline_subject", "headline_body")
+    return ("subject", "description", "entries", "files")
+
+
 def set_snippets(rows, terms, *, prefix=False):
-    """Sets ``subject_html`` and ``snippet_html`` on each row read through ``with_snippets``, with the words
-    found marked: each snippet from the text of its own row, so only from what its audience reads. No query."""
+    """Sets ``subject_html`` and ``snippet_html`` in each row (a dict of ``snippet_fields()``) read through
+    ``with_snippets``, with the words found marked: each snippet from the text of its own row, so only from
+    what its audience reads. No query."""
     if is_postgresql():
         for row in rows:
-            row.subject_html, row.snippet_html = marked_html(row.headline_subject), marked_html(row.headline_body)
+            row["subject_html"] = marked_html(row["headline_subject"])
+            row["snippet_html"] = marked_html(row["headline_body"])
         return
     stems = [normalize_word(term) for term in terms]
     for row in rows:
-        body = "\n".join(part for part in (row.description, row.entries, row.files) if part)
-        row.subject_html = marked_html(mark_words(row.subject, stems, prefix=prefix))
-        row.snippet_html = marked_html(mark_words(body[:HEADLINE_CHARS], stems, prefix=prefix, window=12))
+        body = "\n".join(part for part in (row["description"], row["entries"], row["files"]) if part)
+        row["subject_html"] = marked_html(mark_words(row["subject"], stems, prefix=prefix))
+        row["snippet_html"] = marked_html(mark_words(body[:HEADLINE_CHARS], stems, prefix=prefix, window=12))

@@ -12,7 +12,8 @@ it, the most recent matches are kept, and sorting by relevance sorts those.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
@@ -20,9 +21,10 @@ from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, DateTimeField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Lower
 
+from accounts.models import label_of
 from accounts.selectors import exact_login_first, find_person, login_holder
 from tickets import permissions
-from tickets.models import Invitation, SearchDocument
+from tickets.models import Category, Invitation, SearchDocument
 from tickets.models.search import MANAGER_INVITEES, MANAGERS, OWNER, OWNER_INVITEES, PUBLIC_VIEWERS
 from tickets.search import engines
 from tickets.search.text import clean_query, query_terms, ticket_number
@@ -123,6 +125,52 @@ class Filters:
         return condition
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A result as the page prints it: the index row's values, the people and category as their labels."""
+
+    ticket_id: int
+    subject_html: str
+    snippet_html: str
+    status: str
+    last_action_at: datetime
+    service: str
+    category: str
+    owner: str
+    manager: str | None
+
+
+_PERSON = ("display_name", "first_name", "last_name", "username")
+# What a ``Hit`` is made of, read as values: instances of the row and of its four relations cost more to
+# build than the query takes.
+_HIT_FIELDS = (
+    "ticket_id",
+    "status",
+    "last_action_at",
+    "manager_id",
+    "service__label",
+    "category__code",
+    "category__label",
+    "category__short_label",
+    *(f"owner__{name}" for name in _PERSON),
+    *(f"manager__{name}" for name in _PERSON),
+)
+
+
+def _hit(row):
+    return Hit(
+        ticket_id=row["ticket_id"],
+        subject_html=row["subject_html"],
+        snippet_html=row["snippet_html"],
+        status=row["status"],
+        last_action_at=row["last_action_at"],
+        service=row["service__label"],
+        category=Category.short_title_of(row["category__code"], row["category__label"], row["category__short_label"]),
+        owner=label_of(*(row[f"owner__{name}"] for name in _PERSON)),
+        manager=label_of(*(row[f"manager__{name}"] for name in _PERSON)) if row["manager_id"] else None,
+    )
+
+
 @dataclass
 class Results:
     query: str = ""
@@ -199,16 +247,20 @@ def matching_rows(user, query, *, filters=None):
 
 def _conditions_sql(conditions):
     """(SQL, params) of each condition on the index rows' own columns (no join), or None for one no row can
-    meet: built into one query and compiled by one compiler, rather than a queryset and a compiler each."""
+    meet."""
+    return [_condition_sql(condition) for condition in conditions]
+
+
+# Compiling a condition costs more than reading the rows it picks, and the same ones come back: a service's
+# managers share theirs, the public tickets' one is shared by all who see the same services, and each person
+# has the same ones from one search to the next. The SQL depends on the condition only.
+@lru_cache(maxsize=2048)
+def _condition_sql(condition):
     query = SearchDocument.objects.all().query
-    compiler = query.get_compiler(connection=connection)
-    compiled = []
-    for condition in conditions:
-        try:
-            compiled.append(compiler.compile(query.build_where(condition)))
-        except EmptyResultSet:
-            compiled.append(None)
-    return compiled
+    try:
+        return query.get_compiler(connection=connection).compile(query.build_where(condition))
+    except EmptyResultSet:
+        return None
 
 
 def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
@@ -281,21 +333,19 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     results.pages = max(1, -(-results.count // PER_PAGE))
     results.page = min(max(1, page), results.pages)
     start = (results.page - 1) * PER_PAGE
-    shown = SearchDocument.objects.select_related("owner", "manager", "service", "category")
-    if engines.is_postgresql():
-        # Snippets are cut by the database (engines.snippets): the text need not travel.
-        shown = shown.defer("description", "entries", "files", "normalized", "normalized_subject")
     # The subjects and snippets with the words marked are read with the page's rows.
-    shown = engines.with_snippets(shown, terms)
+    shown = engines.with_snippets(SearchDocument.objects.all(), terms)
+    fields = (*_HIT_FIELDS, *engines.snippet_fields())
     if not listed:
         page_rows = []
     elif sort == "pertinence" and terms:
         ranked = shown.filter(pk__in=listed).annotate(rank=engines.rank(terms))
-        page_rows = list(ranked.order_by("-rank", *ORDER["recent"])[start : start + PER_PAGE])
+        page_rows = list(ranked.order_by("-rank", *ORDER["recent"]).values(*fields)[start : start + PER_PAGE])
     else:
         wanted = listed[start : start + PER_PAGE]
-        by_pk = {row.pk: row for row in shown.filter(pk__in=wanted)}
+        by_pk = {row["pk"]: row for row in shown.filter(pk__in=wanted).values("pk", *fields)}
         page_rows = [by_pk[pk] for pk in wanted if pk in by_pk]
     engines.set_snippets(page_rows, terms)
+    page_rows = [_hit(row) for row in page_rows]
     results.rows = page_rows
     return results

@@ -157,8 +157,8 @@ class SearchRow:
 
 
 def search_rows(rows):
-    """``SearchRow``s of the index rows of ``tickets.search.query.search`` (with their ``subject_html`` and
-    ``snippet_html``, escaped with the words marked), in the active language and time zone."""
+    """``SearchRow``s of the ``Hit``s of ``tickets.search.query.search`` (``subject_html`` and ``snippet_html``
+    escaped with the words marked), in the active language and time zone."""
     status_labels = {value: str(label) for value, label in Status.choices}
     zone = timezone.get_current_timezone()
     formatted = []
@@ -172,10 +172,10 @@ def search_rows(rows):
                 status=row.status,
                 status_label=status_labels.get(row.status, row.status),
                 snippet_html=mark_safe(row.snippet_html),  # noqa: S308 (escaped by marked_html)
-                service=row.service.label,
-                category=row.category.short_title,
-                owner=str(row.owner),
-                manager=str(row.manager) if row.manager_id else None,
+                service=row.service,
+                category=row.category,
+                owner=row.owner,
+                manager=row.manager,
                 last_action_iso=last_action.isoformat(),
                 last_action_text=last_action.strftime(DATETIME),
             )
