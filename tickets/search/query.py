@@ -81,12 +81,6 @@ def readable_branches(user):
     ]
 
 
-def readable_rows(user):
-    """The index rows whose text ``user`` reads: one per ticket they may see (``readable_branches``)."""
-    branches = readable_branches(user)
-    return SearchDocument.objects.none() if branches is None else readable_rows_of(branches)
-
-
 def readable_rows_of(branches):
     condition = Q()
     for branch in branches:
@@ -237,12 +231,6 @@ def _matched(rows, filters, where):
     if where is None:
         return rows.none()
     return rows.extra(where=[where[0]], params=where[1])  # noqa: S610 (fixed SQL, the words and ids are parameters)
-
-
-def matching_rows(user, query, *, filters=None):
-    """(rows queryset, words, persons): the readable rows the query matches, filtered."""
-    terms, persons, where = _match(query)
-    return _matched(readable_rows(user), filters, where), terms, persons
 
 
 def _conditions_sql(conditions):

@@ -23,6 +23,16 @@ SHORT_DATETIME = "%d/%m/%y %H:%M"
 DATETIME = "%d/%m/%Y %H:%M"
 
 
+def _status_labels():
+    return {value: str(label) for value, label in Status.choices}
+
+
+def _moment(value, zone, pattern=SHORT_DATETIME):
+    """(ISO 8601, printed) of ``value`` in ``zone``: a ``<time>``'s ``datetime`` and its text."""
+    local = timezone.localtime(value, zone)
+    return local.isoformat(), local.strftime(pattern)
+
+
 @dataclass(frozen=True)
 class TicketRow:
     pk: int
@@ -41,11 +51,11 @@ class TicketRow:
 
 def ticket_table_rows(tickets):
     """``TicketRow``s of the dicts of ``tickets.dashboards.ticket_rows``, in the active language and time zone."""
-    status_labels = {value: str(label) for value, label in Status.choices}
+    status_labels = _status_labels()
     zone = timezone.get_current_timezone()
     rows = []
     for ticket in tickets:
-        last_action = timezone.localtime(ticket["last_action_at"], zone)
+        last_action_iso, last_action_text = _moment(ticket["last_action_at"], zone)
         rows.append(
             TicketRow(
                 pk=ticket["pk"],
@@ -60,8 +70,8 @@ def ticket_table_rows(tickets):
                 service=ticket["service__label"],
                 owner=_person(ticket, "owner"),
                 manager=_person(ticket, "manager") if ticket["manager_id"] else None,
-                last_action_iso=last_action.isoformat(),
-                last_action_text=last_action.strftime(SHORT_DATETIME),
+                last_action_iso=last_action_iso,
+                last_action_text=last_action_text,
             )
         )
     return rows
@@ -90,11 +100,11 @@ def history_rows(entries):
     zone = timezone.get_current_timezone()
     rows = []
     for entry in entries:
-        created = timezone.localtime(entry.created_at, zone)
+        created_iso, created_text = _moment(entry.created_at, zone)
         rows.append(
             EntryRow(
-                created_iso=created.isoformat(),
-                created_text=created.strftime(SHORT_DATETIME),
+                created_iso=created_iso,
+                created_text=created_text,
                 author=entry.sentence.author,
                 sentence=str(entry.sentence),
                 text=entry.text,
@@ -124,12 +134,12 @@ def journal_rows(entries):
     zone = timezone.get_current_timezone()
     rows = []
     for entry in entries:
-        created = timezone.localtime(entry.created_at, zone)
+        created_iso, created_text = _moment(entry.created_at, zone)
         rows.append(
             JournalRow(
                 pk=entry.pk,
-                created_iso=created.isoformat(),
-                created_text=created.strftime(SHORT_DATETIME),
+                created_iso=created_iso,
+                created_text=created_text,
                 url=reverse("ticket", args=[entry.ticket_id]),
                 ticket=f"{number % {'number': entry.ticket_id}} – {entry.ticket.subject}",
                 service=entry.ticket.service.label,
@@ -159,11 +169,11 @@ class SearchRow:
 def search_rows(rows):
     """``SearchRow``s of the ``Hit``s of ``tickets.search.query.search`` (``subject_html`` and ``snippet_html``
     escaped with the words marked), in the active language and time zone."""
-    status_labels = {value: str(label) for value, label in Status.choices}
+    status_labels = _status_labels()
     zone = timezone.get_current_timezone()
     formatted = []
     for row in rows:
-        last_action = timezone.localtime(row.last_action_at, zone)
+        last_action_iso, last_action_text = _moment(row.last_action_at, zone, DATETIME)
         formatted.append(
             SearchRow(
                 url=reverse("ticket", args=[row.ticket_id]),
@@ -176,8 +186,8 @@ def search_rows(rows):
                 category=row.category,
                 owner=row.owner,
                 manager=row.manager,
-                last_action_iso=last_action.isoformat(),
-                last_action_text=last_action.strftime(DATETIME),
+                last_action_iso=last_action_iso,
+                last_action_text=last_action_text,
             )
         )
     return formatted
