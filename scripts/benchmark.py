@@ -28,10 +28,11 @@ import sys
 import time
 from pathlib import Path
 from unittest import mock
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchdb import bench_database  # noqa: E402 (next to this script)
+
 # A word in the long ticket's description only: the search's rare-word path (read through the words' index).
 RARE_WORD = "ornithorynque"
 
@@ -52,39 +53,8 @@ def main():
     parser.add_argument("--prepare-only", action="store_true", help="write the data set and stop (with --keep)")
     arguments = parser.parse_args()
 
-    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = arguments.database
-    bench_url = urlparse(server)._replace(path=f"/{name}").geturl()
-    import psycopg2
-
-    admin = psycopg2.connect(server)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if not (arguments.reuse and exists):
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update(
-        DATABASE_URL=bench_url,
-        DJANGO_SETTINGS_MODULE="helpdesk.settings",
-        DJANGO_DEBUG="false",  # DEBUG would keep every query in memory and slow everything down
-        DJANGO_ALLOWED_HOSTS="testserver",
-        CELERY_BROKER_URL="",
-    )
-    import django
-
-    django.setup()
-    try:
-        run(arguments, fill=not (arguments.reuse and exists))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not arguments.keep:
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
+    with bench_database(arguments.database, reuse=arguments.reuse, keep=arguments.keep) as reused:
+        run(arguments, fill=not reused)
 
 
 def prepare(tickets):

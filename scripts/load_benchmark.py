@@ -37,7 +37,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from load import processes, report, tools  # noqa: E402 (the paths above first)
+from benchdb import database_server  # noqa: E402 (the paths above first)
+from load import processes, report, tools  # noqa: E402
 
 LOCUSTFILE = ROOT / "scripts" / "load" / "locustfile.py"
 HOST_HEADER = "assistance.localhost"  # the name the portal answers to behind its (simulated) proxy
@@ -76,10 +77,6 @@ def parse_arguments(argv=None):
     # A bound far above what the people's pauses allow (one request a second each): a safety net, not a target.
     arguments.max_requests = arguments.max_requests or arguments.users * seconds
     return arguments
-
-
-def database_server():
-    return os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 def is_loopback(host):

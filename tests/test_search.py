@@ -23,9 +23,10 @@ from tickets.models import (
     TicketScope,
     VisibilityRule,
 )
+from tickets.models.search import PUBLIC_VIEWERS
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import Filters, listed_rows, search
+from tickets.search.query import Filters, Match, listed_rows, search
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,40 @@ def test_a_login_or_a_name_finds_that_person_s_tickets_for_those_who_see_them(sc
     assert found(scene["people"]["gest-rh"], query) == set()
 
 
+@pytest.mark.parametrize("person", EVERYONE)
+def test_a_public_ticket_is_found_by_everyone_through_its_owner_s_and_manager_s_logins(scene, reading, person):
+    # On PostgreSQL the public rows match people on their own rows (Match.as_sql(public=True)).
+    workflow.take(scene["public"], actor=scene["people"]["gest-rh"])
+    reader = scene["people"][person]
+    assert scene["public"].pk in found(reader, "mdupont")
+    assert scene["public"].pk in found(reader, "gest-rh")
+    # What is found is the row of the text the person reads: the public one for those who only see it.
+    people = (scene["people"]["mdupont"].pk, scene["people"]["gest-rh"].pk)
+    order = ("-last_action_at", "-ticket_id")
+    rows = listed_rows(reader, Match(people=people), None, order, indexed=reading == "common")
+    audiences = set(SearchDocument.objects.filter(pk__in=rows).values_list("audiences", flat=True))
+    # The owner, the manager and the admin read the private note too: their rows are not the public one.
+    public_only = person not in {"mdupont", "gest-rh", "admin"}
+    assert audiences and all(audience & PUBLIC_VIEWERS for audience in audiences) == public_only
+
+
+def test_searching_oneself_finds_one_s_own_tickets_not_others_public_ones(scene, reading):
+    assert found(scene["people"]["curieux"], "curieux") == set()
+    assert found(scene["people"]["mdupont"], "mdupont") == {scene["public"].pk}
+
+
+def test_the_public_rows_match_on_their_own_words_and_never_on_the_reader_as_owner():
+    match = Match(("words", ["apogee"]), people=(7, 9))
+    sql, params = match.as_sql(public=True, not_owned_by=7)
+    assert params == ["apogee", 9, 7, 9]
+    assert f'{engines.TABLE}."owner_id" IN (%s)' in sql and engines.PUBLIC_ROW in sql
+    assert match.as_sql() == (
+        f'(words OR {engines.TABLE}."owner_id" IN (%s, %s) OR {engines.TABLE}."manager_id" IN (%s, %s))',
+        ["apogee", 7, 9, 7, 9],
+    )
+    assert Match().as_sql() is None
+
+
 def test_relevance_puts_the_subject_first_and_date_the_newest(scene, reading):
     owner = scene["people"]["seclier5"]
     newer = workflow.create_ticket(
@@ -208,7 +243,7 @@ def test_a_manager_of_every_service_reads_no_public_rows_apart(scene, reading):
     manager = get_user_model().objects.get(username="gest-scol")
     with CaptureQueriesContext(connection) as queries:
         where = engines.match(["apogee", "bulletin"], any_term=True)
-        listed = listed_rows(manager, where, None, ("-last_action_at", "-ticket_id"), indexed=True)
+        listed = listed_rows(manager, Match(where), None, ("-last_action_at", "-ticket_id"), indexed=True)
     # The managers' rows hold the public tickets: no walk through the public ones to find none.
     assert '"public"' not in queries.captured_queries[-1]["sql"]
     assert len(listed) == 2

@@ -279,10 +279,6 @@ def can_remove_file(user, ticket):
     return is_service_manager(user, ticket)
 
 
-def can_follow(user, ticket):
-    return can_view(user, ticket)
-
-
 def can_hand_over(user, ticket):
     """Free or reassign the tickets of a manager who leaves the service: who manages its managers."""
     return has_service_privilege(user, ticket.service_id, "manage_managers")

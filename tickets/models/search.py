@@ -51,6 +51,8 @@ class SearchDocument(models.Model):
             models.Index(fields=["-last_action_at", "-ticket"], name="search_last_action"),
             models.Index(fields=["owner", "-last_action_at", "-ticket"], name="search_owner_action"),
             models.Index(fields=["service", "-last_action_at", "-ticket"], name="search_service_action"),
+            # A person's tickets as their manager, when the search names them (with the owner's index above).
+            models.Index(fields=["manager", "-last_action_at", "-ticket"], name="search_manager_action"),
             # Public tickets, read in date order by the people who neither manage, own nor are invited to them.
             models.Index(
                 fields=["-last_action_at", "-ticket"], condition=models.Q(public=True), name="search_public_action"

@@ -14,6 +14,7 @@ it, the most recent matches are kept, and sorting by relevance sorts those.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
@@ -48,15 +49,24 @@ def _masks(bit):
     return [mask for mask in range(1, 32) if mask & bit]
 
 
+class Branch(NamedTuple):
+    """The index rows a person reads through one relation to their tickets."""
+
+    condition: Q
+    # For the rows of public tickets, which the person reads as one of the public: the condition without
+    # "public" and the audiences, which the match on ``engines.PUBLIC_WORDS`` implies (``Match.as_sql``).
+    public_rest: Q | None = None
+
+
 def readable_branches(user):
-    """The conditions of the index rows whose text ``user`` reads, one per relation (and one per managed
-    service): no row meets two of them, and each is read in date order through an index of its own (service,
-    owner, public rows). None for nobody. One query (invitations), plus the memberships and the visibility
-    rules when not known yet."""
+    """The ``Branch`` of each relation by which ``user`` reads index rows (and one per managed service): no
+    row meets two of them, and each is read in date order through an index of its own (service, owner,
+    public rows). None for nobody. One query (invitations), plus the memberships and the visibility rules
+    when not known yet."""
     if not user.is_authenticated:
         return None
     if user.is_superuser:
-        return [Q(audiences__in=_masks(MANAGERS))]
+        return [Branch(Q(audiences__in=_masks(MANAGERS)))]
     managed = list(permissions.memberships_of(user))
     invited = list(Invitation.objects.filter(user=user).values_list("ticket_id", "invited_by_id", "ticket__owner_id"))
     by_owner = [ticket for ticket, inviter, owner in invited if inviter == owner]
@@ -67,24 +77,21 @@ def readable_branches(user):
     seen = sorted(permissions.visible_service_ids(user) - set(managed))
     not_managed = ~Q(service_id__in=managed)
     not_owned = ~Q(owner_id=user.pk)
+    invited_to = [ticket for ticket, _inviter, _owner in invited]
+    public_rest = Q(service_id__in=seen) & not_owned & ~Q(ticket_id__in=invited_to)
     return [
-        *(Q(audiences__in=_masks(MANAGERS), service_id=service) for service in managed),
-        Q(audiences__in=_masks(OWNER), owner_id=user.pk) & not_managed,
-        Q(audiences__in=_masks(MANAGER_INVITEES), ticket_id__in=by_managers) & not_managed & not_owned,
-        Q(audiences__in=_masks(OWNER_INVITEES), ticket_id__in=by_owner) & not_managed & not_owned,
-        (
-            Q(audiences__in=_masks(PUBLIC_VIEWERS), public=True)
-            & Q(service_id__in=seen)
-            & not_owned
-            & ~Q(ticket_id__in=[ticket for ticket, _inviter, _owner in invited])
-        ),
+        *(Branch(Q(audiences__in=_masks(MANAGERS), service_id=service)) for service in managed),
+        Branch(Q(audiences__in=_masks(OWNER), owner_id=user.pk) & not_managed),
+        Branch(Q(audiences__in=_masks(MANAGER_INVITEES), ticket_id__in=by_managers) & not_managed & not_owned),
+        Branch(Q(audiences__in=_masks(OWNER_INVITEES), ticket_id__in=by_owner) & not_managed & not_owned),
+        Branch(Q(audiences__in=_masks(PUBLIC_VIEWERS), public=True) & public_rest, public_rest),
     ]
 
 
 def readable_rows_of(branches):
     condition = Q()
     for branch in branches:
-        condition |= branch
+        condition |= branch.condition
     return SearchDocument.objects.filter(condition)
 
 
@@ -205,24 +212,43 @@ def persons_named(query):
     return list(dict.fromkeys([*([found] if found else []), *namesakes]))[:MAX_PERSONS]
 
 
+@dataclass(frozen=True)
+class Match:
+    """What a row must hold to match a query: its words (``engines.match``'s SQL and parameters), or one of
+    ``people`` as its owner or manager."""
+
+    words: tuple | None = None
+    people: tuple = ()
+
+    def as_sql(self, *, public=False, not_owned_by=None):
+        """(SQL, params), or None when nothing can match. ``public``: for the rows public viewers read, and
+        only those (PostgreSQL): the words on their own expression (``engines.PUBLIC_WORDS``), the people on
+        public viewers' rows. ``not_owned_by``: a person whose tickets the rows exclude, no longer looked for
+        as an owner (searching for oneself among others' tickets would otherwise have the planner expect one's
+        many tickets there)."""
+        words, people, params = [], [], []
+        if self.words is not None:
+            sql, words_params = self.words
+            words.append(engines.on_public_words(sql) if public else sql)
+            params += words_params
+        owners = [pk for pk in self.people if pk != not_owned_by]
+        for column, ids in (("owner_id", owners), ("manager_id", list(self.people))):
+            if ids:
+                people.append(f'{engines.TABLE}."{column}" IN ({", ".join(["%s"] * len(ids))})')
+                params += ids
+        if public and people:
+            people = [f"({engines.PUBLIC_ROW} AND ({' OR '.join(people)}))"]
+        conditions = words + people
+        if not conditions:
+            return None
+        return "(" + " OR ".join(conditions) + ")", params
+
+
 def _match(query):
-    """(words, persons, (SQL, params) or None): what a row must hold to match the query."""
+    """(words, persons, ``Match``): what a row must hold to match the query."""
     terms = query_terms(query)
     persons = persons_named(query)
-    conditions, params = [], []
-    if terms:
-        sql, sql_params = engines.match(terms)
-        conditions.append(sql)
-        params += sql_params
-    if persons:
-        ids = [person.pk for person in persons]
-        placeholders = ", ".join(["%s"] * len(ids))
-        conditions.append(f'{engines.TABLE}."owner_id" IN ({placeholders})')
-        conditions.append(f'{engines.TABLE}."manager_id" IN ({placeholders})')
-        params += ids + ids
-    if not conditions:
-        return terms, persons, None
-    return terms, persons, ("(" + " OR ".join(conditions) + ")", params)
+    return terms, persons, Match(engines.match(terms) if terms else None, tuple(person.pk for person in persons))
 
 
 def _matched(rows, filters, where):
@@ -251,14 +277,15 @@ def _condition_sql(condition):
         return None
 
 
-def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
-    """The numbers of the first ``limit`` readable rows matching ``where`` in ``order``: one query. On PostgreSQL,
-    when the rows are read in date order (``indexed``), each relation's rows are read through their own index
-    and the lists merged (UNION ALL: no row meets two relations), rather than every row of the date index
-    tested against every relation."""
+def listed_rows(user, match, filters, order, *, indexed, limit=MAX_RESULTS + 1):
+    """The numbers of the first ``limit`` readable rows matching ``match`` (a ``Match``) in ``order``: one
+    query. On PostgreSQL, when the rows are read in date order (``indexed``), each relation's rows are read
+    through their own index and the lists merged (UNION ALL: no row meets two relations), rather than every row
+    of the date index tested against every relation."""
     branches = readable_branches(user)
     if branches is None:
         return []
+    where = match.as_sql()
     if not indexed and engines.is_postgresql() and where is not None:
         # A rare word: its rows first, through the words' index alone ("OFFSET 0" keeps the planner from
         # and-ing that index with the relations' ones, which read a whole service), then the permissions.
@@ -272,16 +299,19 @@ def listed_rows(user, where, filters, order, *, indexed, limit=MAX_RESULTS + 1):
     if where is None:
         return []
     narrowed = filters.as_q() if filters is not None else Q()
-    compiled = _conditions_sql([*branches, *([narrowed] if narrowed else [])])
-    relations, shared = compiled[: len(branches)], [where, *compiled[len(branches) :]]
+    relations = [branch.condition if branch.public_rest is None else branch.public_rest for branch in branches]
+    compiled = _conditions_sql([*relations, *([narrowed] if narrowed else [])])
+    relations, shared = compiled[: len(branches)], compiled[len(branches) :]
     if None in shared:
         return []
     direction = "DESC" if order[0].startswith("-") else "ASC"
     parts, params = [], []
-    for relation in relations:
-        if relation is None:
+    for branch, relation in zip(branches, relations, strict=True):
+        public = branch.public_rest is not None
+        matched = match.as_sql(public=True, not_owned_by=user.pk) if public else where
+        if relation is None or matched is None:
             continue
-        conditions = [relation, *shared]
+        conditions = [relation, matched, *shared]
         parts.append(
             f'(SELECT "id" AS pk, "last_action_at", "ticket_id" FROM {engines.TABLE} '  # noqa: S608 (compiled conditions, parameters)
             f"WHERE {' AND '.join(f'({sql})' for sql, _params in conditions)} "
@@ -310,11 +340,11 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     number = ticket_number(query)
     if number is not None:
         results.number_hit = permissions.visible_tickets_for(user).select_related("service").filter(pk=number).first()
-    terms, results.persons, where = _match(query)
+    terms, results.persons, match = _match(query)
     rare = not results.persons and engines.is_rare(terms)
     direction = "ancien" if sort == "ancien" else "recent"
     # One read of the numbers of the rows listed (at most MAX_RESULTS), in date order: the count, the pages.
-    listed = listed_rows(user, where, filters, (UNINDEXED_ORDER if rare else ORDER)[direction], indexed=not rare)
+    listed = listed_rows(user, match, filters, (UNINDEXED_ORDER if rare else ORDER)[direction], indexed=not rare)
     results.more = len(listed) > MAX_RESULTS
     listed = listed[:MAX_RESULTS]
     results.count = len(listed)

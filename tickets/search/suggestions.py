@@ -3,7 +3,7 @@
 from tickets.models import SearchDocument, Status
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import ORDER, UNINDEXED_ORDER, listed_rows
+from tickets.search.query import ORDER, UNINDEXED_ORDER, Match, listed_rows
 from tickets.search.text import clean_query, query_terms
 
 MAX_TICKETS = 5
@@ -22,7 +22,7 @@ def suggestions(user, raw_subject):
     sql, params = engines.match(terms, any_term=True, prefix=True)
     rare = engines.is_rare(terms, any_term=True)
     order = (UNINDEXED_ORDER if rare else ORDER)["recent"]
-    recent = listed_rows(user, (sql, params), None, order, indexed=not rare, limit=CANDIDATES)
+    recent = listed_rows(user, Match((sql, params)), None, order, indexed=not rare, limit=CANDIDATES)
     tickets = list(
         # Listed first: the match condition names the table, which a subquery would alias.
         SearchDocument.objects.filter(pk__in=recent)
