@@ -14,8 +14,8 @@ request's, which may write the person's Historique row). Mail is queued as in pr
 replaced by a stub that takes the task), never delivered in the request.
 The database is dropped at the end unless --keep is given; --reuse measures a kept database again (after
 migrating it) without writing the tickets anew. Each person's pages include the search (a common word, a
-rare one), the FAQ, Signets/Historique, the Journal (managers), the ENT tab's portlet and the badge's counter;
-the search index is built once, set-based, for the synthetic tickets.
+rare one, a word of comments, a person), the FAQ, Signets/Historique, the Journal (managers), the ENT tab's
+portlet and the badge's counter; the search index is built once, set-based, for the synthetic tickets.
 
 With --statistics it times the STATISTIQUES pages instead (an admin, every service, the last 12 months, each
 tab and one CSV), after adding a satisfaction rating to one approved ticket in three.
@@ -156,6 +156,10 @@ def cases_for(label, client, *, manager, ticket, deep_page):
         (f"{label}: FAQ", get(reverse("faq")), 200),
         (f"{label}: search, a common word (apogee)", get(reverse("search"), {"q": "apogee"}), 200),
         (f"{label}: search, a rare word ({RARE_WORD})", get(reverse("search"), {"q": RARE_WORD}), 200),
+        # A word of history entries, which public viewers never read, and a person: both once walked every
+        # public row to find none.
+        (f"{label}: search, a word of comments (navigateur)", get(reverse("search"), {"q": "navigateur"}), 200),
+        (f"{label}: search, a person (seclier5)", get(reverse("search"), {"q": "seclier5"}), 200),
     ]
     if manager:
         cases += [
