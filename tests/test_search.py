@@ -25,6 +25,7 @@ from tickets.models import (
 )
 from tickets.models.search import PUBLIC_VIEWERS
 from tickets.search import engines
+from tickets.search import query as search_query
 from tickets.search.faq import matching_faq
 from tickets.search.query import Filters, Match, listed_rows, search
 
@@ -36,11 +37,16 @@ def scene(make_user, make_service, make_category, make_faq_entry):
     return build_scene(make_user, make_service, make_category, make_faq_entry)
 
 
-@pytest.fixture(params=["rare", "common"])
+@pytest.fixture(params=["rare", "common", "sparse"])
 def reading(request, monkeypatch):
-    """Both ways of reading the matches: a rare word through the words' index, a common one in date order
-    (on PostgreSQL, each relation's rows through their own index, merged)."""
+    """Every way of reading the matches: a rare word through the words' index, a common one in date order (on
+    PostgreSQL, each relation's rows through their own index, merged), and a common one rare in the relations
+    ("sparse": on PostgreSQL, their matches found first, then kept by relation)."""
     monkeypatch.setattr(engines, "is_rare", lambda *args, **kwargs: request.param == "rare")
+    if request.param == "sparse":
+        # No relation's newest row is enough to call it dense.
+        monkeypatch.setattr(search_query, "SAMPLE_ROWS", 1)
+        monkeypatch.setattr(search_query, "DENSE_HITS", 2)
     return request.param
 
 
@@ -190,7 +196,7 @@ def test_a_public_ticket_is_found_by_everyone_through_its_owner_s_and_manager_s_
     # What is found is the row of the text the person reads: the public one for those who only see it.
     people = (scene["people"]["mdupont"].pk, scene["people"]["gest-rh"].pk)
     order = ("-last_action_at", "-ticket_id")
-    rows = listed_rows(reader, Match(people=people), None, order, indexed=reading == "common")
+    rows = listed_rows(reader, Match(people=people), None, order, indexed=reading != "rare")
     audiences = set(SearchDocument.objects.filter(pk__in=rows).values_list("audiences", flat=True))
     # The owner, the manager and the admin read the private note too: their rows are not the public one.
     public_only = person not in {"mdupont", "gest-rh", "admin"}

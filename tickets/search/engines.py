@@ -41,9 +41,7 @@ def tsquery(terms, *, any_term=False, prefix=False):
 # none. The expression is NULL on every other row: a condition on it implies the row is public viewers', and
 # is not counted twice against "public" and the audiences, which would underestimate it as much.
 # PUBLIC_VIEWERS is the highest audience bit: a row holds it exactly when ``audiences`` is at least its value.
-PUBLIC_WORDS = (
-    f'(CASE WHEN {TABLE}."public" AND {TABLE}."audiences" >= {PUBLIC_VIEWERS} THEN {TABLE}."document" END)'
-)
+PUBLIC_WORDS = f'(CASE WHEN {TABLE}."public" AND {TABLE}."audiences" >= {PUBLIC_VIEWERS} THEN {TABLE}."document" END)'
 PUBLIC_ROW = f"{PUBLIC_WORDS} IS NOT NULL"
 
 

@@ -277,6 +277,15 @@ def _condition_sql(condition):
         return None
 
 
+# How a relation's matches are read when the words are common (in date order, ``indexed``): first, whether
+# at least DENSE_HITS of its SAMPLE_ROWS newest rows, which its date index gives at once, match. If so, its rows
+# are read in date order (about SAMPLE_ROWS / DENSE_HITS rows read per row listed at worst); if not, its matches
+# are found first, then sorted (about as many as that share of the relation's rows). A word frequent overall
+# can be rare in one relation: a service's vocabulary (a word of payroll in the human resources' service) made
+# a manager of another service walk through every row of theirs to find none.
+SAMPLE_ROWS, DENSE_HITS = 200, 8
+
+
 def listed_rows(user, match, filters, order, *, indexed, limit=MAX_RESULTS + 1):
     """The numbers of the first ``limit`` readable rows matching ``match`` (a ``Match``) in ``order``: one
     query. On PostgreSQL, when the rows are read in date order (``indexed``), each relation's rows are read
@@ -305,21 +314,41 @@ def listed_rows(user, match, filters, order, *, indexed, limit=MAX_RESULTS + 1):
     if None in shared:
         return []
     direction = "DESC" if order[0].startswith("-") else "ASC"
-    parts, params = [], []
+    in_order = f'ORDER BY "last_action_at" {direction}, "ticket_id" {direction}'
+    relations_read = []
     for branch, relation in zip(branches, relations, strict=True):
         public = branch.public_rest is not None
         matched = match.as_sql(public=True, not_owned_by=user.pk) if public else where
-        if relation is None or matched is None:
-            continue
-        conditions = [relation, matched, *shared]
-        parts.append(
-            f'(SELECT "id" AS pk, "last_action_at", "ticket_id" FROM {engines.TABLE} '  # noqa: S608 (compiled conditions, parameters)
-            f"WHERE {' AND '.join(f'({sql})' for sql, _params in conditions)} "
-            f'ORDER BY "last_action_at" {direction}, "ticket_id" {direction} LIMIT {int(limit)})'
-        )
-        params += [param for _sql, condition_params in conditions for param in condition_params]
-    if not parts:
+        if relation is not None and matched is not None:
+            conditions = [relation, *shared]
+            scope = (
+                " AND ".join(f"({sql})" for sql, _params in conditions),
+                [param for _sql, condition_params in conditions for param in condition_params],
+            )
+            relations_read.append((matched, scope, public))
+    if not relations_read:
         return []
+    parts, params, sparse = [], [], {}
+    for (matched, scope, _public), dense in zip(relations_read, _dense(relations_read, in_order), strict=True):
+        if dense:
+            parts.append(
+                f'(SELECT "id" AS pk, "last_action_at", "ticket_id" FROM {engines.TABLE} '  # noqa: S608 (compiled conditions, parameters)
+                f"WHERE ({matched[0]}) AND {scope[0]} {in_order} LIMIT {int(limit)})"
+            )
+            params += [*matched[1], *scope[1]]
+        else:
+            sparse.setdefault(matched[0], (matched[1], []))[1].append(scope)
+    # The sparse relations that share a match read its rows once: found first (words' index, people's), then
+    # kept by relation. The relations are an expression of the rows found, not a condition ("OFFSET 0"): their
+    # service indexes, and-ed with the words', would read every row of the service.
+    for matched_sql, (matched_params, scopes) in sparse.items():
+        inside = " OR ".join(f"({scope_sql})" for scope_sql, _params in scopes)
+        parts.append(
+            f'(SELECT pk, "last_action_at", "ticket_id" FROM (SELECT "id" AS pk, "last_action_at", "ticket_id", '  # noqa: S608 (compiled conditions, parameters)
+            f"({inside}) AS inside FROM {engines.TABLE} WHERE {matched_sql} OFFSET 0) AS found "
+            f"WHERE inside {in_order} LIMIT {int(limit)})"
+        )
+        params += [*(param for _sql, scope_params in scopes for param in scope_params), *matched_params]
     sql = (
         f"SELECT pk FROM ({' UNION ALL '.join(parts)}) AS listed "  # noqa: S608 (compiled conditions, parameters)
         f"ORDER BY last_action_at {direction}, ticket_id {direction} LIMIT {int(limit)}"
@@ -327,6 +356,23 @@ def listed_rows(user, match, filters, order, *, indexed, limit=MAX_RESULTS + 1):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
+
+
+def _dense(relations_read, in_order):
+    """Whether, for each (match, scope, public) relation, at least DENSE_HITS of its SAMPLE_ROWS newest rows
+    (read through its date index) match, or it has fewer rows (all read already): one query."""
+    samples, params = [], []
+    for matched, scope, public in relations_read:
+        newest = f"{scope[0]} AND {engines.PUBLIC_ROW}" if public else scope[0]
+        samples.append(
+            f"(SELECT count(*) FILTER (WHERE hit) >= {DENSE_HITS} OR count(*) < {SAMPLE_ROWS} "  # noqa: S608 (compiled conditions, parameters)
+            f"FROM (SELECT ({matched[0]}) AS hit FROM {engines.TABLE} WHERE {newest} {in_order} "
+            f"LIMIT {SAMPLE_ROWS}) AS newest)"
+        )
+        params += [*matched[1], *scope[1]]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(samples), params)
+        return cursor.fetchone()
 
 
 def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
