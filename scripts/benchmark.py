@@ -14,8 +14,9 @@ request's, which may write the person's Historique row). Mail is queued as in pr
 replaced by a stub that takes the task), never delivered in the request.
 The database is dropped at the end unless --keep is given; --reuse measures a kept database again (after
 migrating it) without writing the tickets anew. Each person's pages include the search (a common word, a
-rare one, a word of comments, a person), the FAQ, Signets/Historique, the Journal (managers), the ENT tab's
-portlet and the badge's counter; the search index is built once, set-based, for the synthetic tickets.
+rare one, a word of comments, a person, a word of another service's vocabulary), the FAQ, Signets/Historique,
+the Journal (managers), the ENT tab's portlet and the badge's counter; the search index is built once,
+set-based, for the synthetic tickets.
 
 With --statistics it times the STATISTIQUES pages instead (an admin, every service, the last 12 months, each
 tab and one CSV), after adding a satisfaction rating to one approved ticket in three.
@@ -111,7 +112,18 @@ def long_ticket():
     return ticket
 
 
-def cases_for(label, client, *, manager, ticket, deep_page):
+def foreign_word(ticket):
+    """A word of another service's vocabulary than the long ticket's (gest-scol's): frequent overall, absent
+    from that service (``tickets.demo.generator.SERVICE_TOPICS``)."""
+    from tickets.demo.generator import topics_of
+    from tickets.models import Category
+
+    services = Category.objects.filter(accepts_tickets=True, enabled=True).values_list("service_id", flat=True)
+    topics = topics_of(sorted(set(services)))
+    return next(topic for service_id, topic in topics.items() if service_id != ticket.service_id)
+
+
+def cases_for(label, client, *, manager, ticket, deep_page, foreign):
     """(name, request, expected status) for the pages one person uses."""
     from django.urls import reverse
 
@@ -160,6 +172,7 @@ def cases_for(label, client, *, manager, ticket, deep_page):
         # public row to find none.
         (f"{label}: search, a word of comments (navigateur)", get(reverse("search"), {"q": "navigateur"}), 200),
         (f"{label}: search, a person (seclier5)", get(reverse("search"), {"q": "seclier5"}), 200),
+        (f"{label}: search, another service's word ({foreign})", get(reverse("search"), {"q": foreign}), 200),
     ]
     if manager:
         cases += [
@@ -236,12 +249,14 @@ def run(arguments, *, fill):
         ("user, 200 tickets", "bench-usager", False),
     ]
     deep_page = SHOWN_LIMIT // PER_PAGE
+    foreign = foreign_word(ticket)
     print(f"{'page':<62} {'median':>8} {'p95':>8} {'queries':>5}  (ms; runs: {arguments.runs})")
     for label, username, manager in people:
         client = Client()
         client.session_user = User.objects.get(username=username)
         client.force_login(client.session_user)
-        for name, request, expected in cases_for(label, client, manager=manager, ticket=ticket, deep_page=deep_page):
+        cases = cases_for(label, client, manager=manager, ticket=ticket, deep_page=deep_page, foreign=foreign)
+        for name, request, expected in cases:
             measure(name, request, expected, arguments.runs)
         # The ENT tab: its portlet, and the badge's counter polled by every open ENT page.
         measure(f"{label}: ENT portlet", lambda client=client: client.get(reverse("ent_portlet")), 200, arguments.runs)
