@@ -1,5 +1,5 @@
 """What the benchmark scripts share: a database of their own on the PostgreSQL server of BENCH_DATABASE_URL
-(by default postgres://postgres@127.0.0.1:5432/postgres), and Django set up to use it."""
+(by default postgres://postgres@127.0.0.1:5432/postgres), Django set up to use it, and words of the data."""
 
 import os
 from contextlib import contextmanager
@@ -48,3 +48,14 @@ def bench_database(name, *, reuse=False, keep=False):
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
     finally:
         admin.close()
+
+
+def foreign_word(service_id):
+    """A word of another service's vocabulary than ``service_id``'s in the synthetic tickets: frequent overall,
+    absent from that service (``tickets.demo.generator.SERVICE_TOPICS``)."""
+    from tickets.demo.generator import topics_of
+    from tickets.models import Category
+
+    services = Category.objects.filter(accepts_tickets=True, enabled=True).values_list("service_id", flat=True)
+    topics = topics_of(sorted(set(services)))
+    return next(topic for service, topic in topics.items() if service != service_id)

@@ -32,7 +32,7 @@ from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchdb import bench_database  # noqa: E402 (next to this script)
+from benchdb import bench_database, foreign_word  # noqa: E402 (next to this script)
 
 # A word in the long ticket's description only: the search's rare-word path (read through the words' index).
 RARE_WORD = "ornithorynque"
@@ -110,17 +110,6 @@ def long_ticket():
         author = owner if number % 2 else manager
         ticket = workflow.comment(ticket, actor=author, text=f"<p>Échange n°{number}</p>")
     return ticket
-
-
-def foreign_word(ticket):
-    """A word of another service's vocabulary than the long ticket's (gest-scol's): frequent overall, absent
-    from that service (``tickets.demo.generator.SERVICE_TOPICS``)."""
-    from tickets.demo.generator import topics_of
-    from tickets.models import Category
-
-    services = Category.objects.filter(accepts_tickets=True, enabled=True).values_list("service_id", flat=True)
-    topics = topics_of(sorted(set(services)))
-    return next(topic for service_id, topic in topics.items() if service_id != ticket.service_id)
 
 
 def cases_for(label, client, *, manager, ticket, deep_page, foreign):
@@ -249,7 +238,7 @@ def run(arguments, *, fill):
         ("user, 200 tickets", "bench-usager", False),
     ]
     deep_page = SHOWN_LIMIT // PER_PAGE
-    foreign = foreign_word(ticket)
+    foreign = foreign_word(ticket.service_id)
     print(f"{'page':<62} {'median':>8} {'p95':>8} {'queries':>5}  (ms; runs: {arguments.runs})")
     for label, username, manager in people:
         client = Client()

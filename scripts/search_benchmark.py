@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchdb import bench_database  # noqa: E402 (next to this script)
+from benchdb import bench_database, foreign_word  # noqa: E402 (next to this script)
 
 RARE, HISTORY_ONLY = "ornithorynque", "zorglub"
 
@@ -101,7 +101,7 @@ def measure(runs):
     from django.test import Client
     from django.urls import reverse
 
-    from tickets.models import SearchDocument, Ticket
+    from tickets.models import Category, SearchDocument, Ticket
 
     User = get_user_model()
     print(f"{Ticket.objects.count()} tickets, {SearchDocument.objects.count()} index rows", flush=True)
@@ -110,6 +110,7 @@ def measure(runs):
         clients[username] = Client()
         clients[username].force_login(User.objects.get(username=username))
     search, suggest = reverse("search"), reverse("search_suggestions")
+    foreign = foreign_word(Category.objects.get(code="02_App_Gestion").service_id)
     cases = [
         ("common word (apogee)", "gest-scol", search, {"q": "apogee"}),
         ("common word, by date", "gest-scol", search, {"q": "apogee", "tri": "recent"}),
@@ -121,6 +122,8 @@ def measure(runs):
         (f"history only, rare ({HISTORY_ONLY})", "seclier5", search, {"q": HISTORY_ONLY}),
         ("person (Benjamin Seclier)", "gest-scol", search, {"q": "Benjamin Seclier"}),
         ("person (login), owner", "seclier5", search, {"q": "seclier5"}),
+        (f"another service's word ({foreign})", "gest-scol", search, {"q": foreign}),
+        ("another service's word, owner", "seclier5", search, {"q": foreign}),
         ("no match", "gest-scol", search, {"q": "inexistant"}),
         ("suggestions, owner", "seclier5", suggest, {"subject": "Connexion apog"}),
         ("suggestions, manager", "gest-scol", suggest, {"subject": "Bulletin de paie introu"}),
