@@ -19,7 +19,7 @@ the Journal (managers), the ENT tab's portlet and the badge's counter; the searc
 set-based, for the synthetic tickets.
 
 With --statistics it times the STATISTIQUES pages instead (an admin, every service, the last 12 months, each
-tab and one CSV), after adding a satisfaction rating to one approved ticket in three.
+tab and one CSV), after adding a satisfaction rating to one approved ticket in three when there is none.
 """
 
 import argparse
@@ -206,14 +206,14 @@ def run(arguments, *, fill):
     from django.urls import reverse
 
     from tickets.dashboards import PER_PAGE, SHOWN_LIMIT
-    from tickets.models import Category, Event, SearchDocument, Ticket
+    from tickets.models import Category, Event, Satisfaction, SearchDocument, Ticket
     from tickets.search.index import rebuild
 
     call_command("migrate", verbosity=0)
     if fill:
         prepare(arguments.tickets)
-        if arguments.statistics:
-            add_satisfaction()
+    if arguments.statistics and not Satisfaction.objects.exists():
+        add_satisfaction()
     first = Ticket.objects.order_by("pk").values("pk")[:1]
     if not arguments.statistics and not SearchDocument.objects.filter(ticket_id=first).exists():
         # The search index of the synthetic tickets, which the workflow writes in production (set-based).
