@@ -37,16 +37,17 @@ def scene(make_user, make_service, make_category, make_faq_entry):
     return build_scene(make_user, make_service, make_category, make_faq_entry)
 
 
-@pytest.fixture(params=["rare", "common", "sparse"])
+@pytest.fixture(params=["dense", "sparse, rare", "sparse, common"])
 def reading(request, monkeypatch):
-    """Every way of reading the matches: a rare word through the words' index, a common one in date order (on
-    PostgreSQL, each relation's rows through their own index, merged), and a common one rare in the relations
-    ("sparse": on PostgreSQL, their matches found first, then kept by relation)."""
-    monkeypatch.setattr(engines, "is_rare", lambda *args, **kwargs: request.param == "rare")
-    if request.param == "sparse":
+    """Every way of reading a relation's matches on PostgreSQL: in date order through its own index ("dense",
+    what a relation of fewer rows than the sample always is), or found first, then sorted ("sparse"): through
+    the words' index alone for a rare word, with the relation's conditions for a common one."""
+    if request.param.startswith("sparse"):
         # No relation's newest row is enough to call it dense.
         monkeypatch.setattr(search_query, "SAMPLE_ROWS", 1)
         monkeypatch.setattr(search_query, "DENSE_HITS", 2)
+        rare = "TRUE" if request.param.endswith("rare") else "FALSE"
+        monkeypatch.setattr(engines, "rarity", lambda *args, **kwargs: (rare, []))
     return request.param
 
 
@@ -196,7 +197,7 @@ def test_a_public_ticket_is_found_by_everyone_through_its_owner_s_and_manager_s_
     # What is found is the row of the text the person reads: the public one for those who only see it.
     people = (scene["people"]["mdupont"].pk, scene["people"]["gest-rh"].pk)
     order = ("-last_action_at", "-ticket_id")
-    rows = listed_rows(reader, Match(people=people), None, order, indexed=reading != "rare")
+    rows = listed_rows(reader, Match(people=people), None, order)
     audiences = set(SearchDocument.objects.filter(pk__in=rows).values_list("audiences", flat=True))
     # The owner, the manager and the admin read the private note too: their rows are not the public one.
     public_only = person not in {"mdupont", "gest-rh", "admin"}
@@ -249,12 +250,42 @@ def test_a_manager_of_every_service_reads_no_public_rows_apart(scene, reading):
     manager = get_user_model().objects.get(username="gest-scol")
     with CaptureQueriesContext(connection) as queries:
         where = engines.match(["apogee", "bulletin"], any_term=True)
-        listed = listed_rows(manager, Match(where), None, ("-last_action_at", "-ticket_id"), indexed=True)
+        listed = listed_rows(manager, Match(where), None, ("-last_action_at", "-ticket_id"))
     # The managers' rows hold the public tickets: no walk through the public ones to find none.
     assert '"public"' not in queries.captured_queries[-1]["sql"]
     assert len(listed) == 2
     assert found(manager, "koala") == {scene["public"].pk}
     assert found(manager, "zorglub") == {scene["ticket"].pk}
+
+
+@pytest.mark.parametrize("order", [("-last_action_at", "-ticket_id"), ("last_action_at", "ticket_id")])
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="relations are read apart on PostgreSQL only")
+def test_sparse_relations_are_read_beyond_the_last_row_the_dense_ones_listed(scene, monkeypatch, order):
+    gest = scene["people"]["gest-scol"]
+    newer = workflow.create_ticket(
+        actor=scene["people"]["mdupont"],
+        category=scene["categories"]["rh"],
+        subject="Apogee et la paie",
+        description="",
+        scope=TicketScope.PUBLIC,
+    )
+    match = Match(engines.match(["apogee"]))
+    everything = listed_rows(gest, match, None, order)
+    tickets = SearchDocument.objects.filter(pk__in=everything).values_list("ticket_id", flat=True)
+    assert set(tickets) == {scene["ticket"].pk, newer.pk}
+    # gest-scol's service read in date order, the public rows found first: the one row the dense relation
+    # lists bounds the public ones read, and the merge keeps the order.
+    monkeypatch.setattr(
+        search_query,
+        "_dense",
+        lambda relations, _order, _rarity: [*(not public for *_rest, public in relations), False],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert listed_rows(gest, match, None, order, limit=1) == everything[:1]
+    comparison = ">=" if order[0].startswith("-") else "<="
+    sparse_read = queries.captured_queries[-1]["sql"]
+    assert f'"last_action_at" {comparison} ' in sparse_read and "OFFSET 0" not in sparse_read
+    assert listed_rows(gest, match, None, order, limit=2) == everything
 
 
 def test_filters(scene, reading):

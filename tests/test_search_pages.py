@@ -11,7 +11,7 @@ from tests.search_support import build_scene
 from tickets import workflow
 from tickets.forms.search import SearchForm
 from tickets.models import EntryScope
-from tickets.search import engines
+from tickets.search import query as search_query
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +105,12 @@ def test_owner_and_manager_filters_are_offered_to_managers_only(client, scene):
         assert f'<option value="{value}" selected>' in page, name
 
 
-@pytest.mark.parametrize("rare", [True, False])
-def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene, monkeypatch, rare):
-    # Both ways of reading the matches: through the words' index, or each relation's rows in date order.
-    monkeypatch.setattr(engines, "is_rare", lambda *args, **kwargs: rare)
+@pytest.mark.parametrize("sparse", [True, False])
+def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene, monkeypatch, sparse):
+    # Both ways of reading a relation's matches (PostgreSQL): found first, or in date order.
+    if sparse:
+        monkeypatch.setattr(search_query, "SAMPLE_ROWS", 1)
+        monkeypatch.setattr(search_query, "DENSE_HITS", 2)
     client.force_login(scene["people"]["seclier5"])
     page = client.get(reverse("search_suggestions"), {"subject": "Problème apog"}).text
     assert f"n°{scene['ticket'].pk}" in page and "Pris en charge" in page

@@ -81,34 +81,31 @@ def rank(terms, *, any_term=False, prefix=False):
     return RawSQL(" + ".join(sql) or "0", params)  # noqa: S611 (fixed SQL, the words are parameters)
 
 
-# A word in fewer rows than this share is looked up through the GIN index, then sorted; a more common one
-# is read in date order (the first rows of the date index hold enough matches).
+# A word in fewer rows than this share of the index is rare: where a relation holds few of a word's rows, a
+# rare one's are found through the words' index alone, a common one's with the relation's conditions.
 RARE_SHARE = 0.005
-_FREQUENCIES = """
-WITH stats AS (
+_SHARES = """
+SELECT word.position, max(coalesce(stats.share, 0)) AS share
+FROM unnest(%s::text[]) WITH ORDINALITY AS word(forms, position)
+CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('french_unaccent', word.forms))) AS found(lexeme)
+LEFT JOIN (
     SELECT unnest(most_common_elems::text::text[]) AS lexeme,
            unnest(most_common_elem_freqs[1:array_length(most_common_elems, 1)]) AS share
     FROM pg_stats WHERE tablename = 'tickets_searchdocument' AND attname = 'document'
-)
-SELECT word.position, max(coalesce(stats.share, 0))
-FROM unnest(%s::text[]) WITH ORDINALITY AS word(forms, position)
-CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('french_unaccent', word.forms))) AS found(lexeme)
-LEFT JOIN stats ON stats.lexeme = found.lexeme
+) AS stats ON stats.lexeme = found.lexeme
 GROUP BY word.position
 """
 
 
-def is_rare(terms, *, any_term=False):
-    """Whether the rows holding the words are few, from the planner's statistics of the index (one query on
-    PostgreSQL; never on SQLite). The planner alone guesses badly for a word it has no statistics of."""
-    if not terms or not is_postgresql():
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(_FREQUENCIES, [[" ".join(variants(term)) for term in terms]])
-        shares = [share for _position, share in cursor.fetchall()]
-    if not shares:
-        return False
-    return (max(shares) if any_term else min(shares)) < RARE_SHARE
+def rarity(terms, *, any_term=False):
+    """(SQL, params) of a condition true when the rows holding the words are few, from the planner's statistics
+    of the index (PostgreSQL), to be selected with other figures. The planner alone guesses badly for a word
+    it has no statistics of."""
+    pick = "max" if any_term else "min"
+    return (
+        f"(SELECT coalesce({pick}(share), 1) < {RARE_SHARE} FROM ({_SHARES}) AS shares)",  # noqa: S608 (fixed SQL)
+        [[" ".join(variants(term)) for term in terms]],
+    )
 
 
 def with_snippets(rows, terms, *, prefix=False):

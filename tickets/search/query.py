@@ -12,14 +12,14 @@ it, the most recent matches are kept, and sorting by relevance sorts those.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.functions import Lower
 
 from accounts.models import label_of
@@ -35,13 +35,6 @@ MAX_RESULTS = 200
 MAX_PERSONS = 5
 SORTS = ("pertinence", "recent", "ancien")
 ORDER = {"recent": ("-last_action_at", "-ticket_id"), "ancien": ("last_action_at", "ticket_id")}
-# The same orders through expressions no index has: the rows are found through the words' index, then sorted.
-_UNINDEXED_DATE = ExpressionWrapper(F("last_action_at") + Value(timedelta(0)), output_field=DateTimeField())
-_UNINDEXED_NUMBER = ExpressionWrapper(F("ticket_id") + Value(0), output_field=BigIntegerField())
-UNINDEXED_ORDER = {
-    "recent": (_UNINDEXED_DATE.desc(), _UNINDEXED_NUMBER.desc()),
-    "ancien": (_UNINDEXED_DATE.asc(), _UNINDEXED_NUMBER.asc()),
-}
 
 
 def _masks(bit):
@@ -219,6 +212,7 @@ class Match:
 
     words: tuple | None = None
     people: tuple = ()
+    rarity: tuple | None = None  # ``engines.rarity`` of the words, when no person is named
 
     def as_sql(self, *, public=False, not_owned_by=None):
         """(SQL, params), or None when nothing can match. ``public``: for the rows public viewers read, and
@@ -248,7 +242,9 @@ def _match(query):
     """(words, persons, ``Match``): what a row must hold to match the query."""
     terms = query_terms(query)
     persons = persons_named(query)
-    return terms, persons, Match(engines.match(terms) if terms else None, tuple(person.pk for person in persons))
+    words = engines.match(terms) if terms else None
+    rarity = engines.rarity(terms) if terms and not persons and engines.is_postgresql() else None
+    return terms, persons, Match(words, tuple(person.pk for person in persons), rarity)
 
 
 def _matched(rows, filters, where):
@@ -277,44 +273,37 @@ def _condition_sql(condition):
         return None
 
 
-# How a relation's matches are read when the words are common (in date order, ``indexed``): first, whether
-# at least DENSE_HITS of its SAMPLE_ROWS newest rows, which its date index gives at once, match. If so, its rows
-# are read in date order (about SAMPLE_ROWS / DENSE_HITS rows read per row listed at worst); if not, its matches
-# are found first, then sorted (about as many as that share of the relation's rows). A word frequent overall
-# can be rare in one relation: a service's vocabulary (a word of payroll in the human resources' service) made
-# a manager of another service walk through every row of theirs to find none.
-SAMPLE_ROWS, DENSE_HITS = 200, 8
+# How a relation's matches are read on PostgreSQL. A first query tells, from its SAMPLE_ROWS newest rows (which
+# its date index gives at once), whether at least DENSE_HITS match, or whether it has fewer rows. Dense
+# relations are read in date order through their own index and merged (about SAMPLE_ROWS / DENSE_HITS rows
+# read per row listed at worst). A sparse relation, where a walk in date order would go through all its rows
+# to find few or none, has its matches found first and sorted: when the dense ones listed enough rows, only
+# those newer than the last of them (its date index reads that range); otherwise all of them, from the words'
+# index. A word frequent overall can be rare in one relation: a service's vocabulary (payroll in human
+# resources), a word of history entries public viewers never read, a rare word everywhere.
+SAMPLE_ROWS, DENSE_HITS = 200, 3
+UNINDEXED_ORDER_SQL = 'ORDER BY "last_action_at" + interval \'0\' {direction}, "ticket_id" + 0 {direction}'
 
 
-def listed_rows(user, match, filters, order, *, indexed, limit=MAX_RESULTS + 1):
-    """The numbers of the first ``limit`` readable rows matching ``match`` (a ``Match``) in ``order``: one
-    query. On PostgreSQL, when the rows are read in date order (``indexed``), each relation's rows are read
-    through their own index and the lists merged (UNION ALL: no row meets two relations), rather than every row
-    of the date index tested against every relation."""
+def listed_rows(user, match, filters, order, *, limit=MAX_RESULTS + 1):
+    """The numbers of the first ``limit`` readable rows matching ``match`` (a ``Match``) in ``order`` (``ORDER``'s
+    "recent" or "ancien"). On PostgreSQL, each relation's rows are read as its sample tells (two queries, three
+    when both kinds are met); on SQLite, one query."""
     branches = readable_branches(user)
-    if branches is None:
-        return []
     where = match.as_sql()
-    if not indexed and engines.is_postgresql() and where is not None:
-        # A rare word: its rows first, through the words' index alone ("OFFSET 0" keeps the planner from
-        # and-ing that index with the relations' ones, which read a whole service), then the permissions.
-        table = engines.TABLE
-        where = (f'{table}."id" IN (SELECT "id" FROM {table} WHERE {where[0]} OFFSET 0)', where[1])  # noqa: S608 (fixed SQL)
-    if not (indexed and engines.is_postgresql() and len(branches) > 1):
+    if branches is None or where is None:
+        return []
+    if not engines.is_postgresql():
         rows = SearchDocument.objects.none() if not branches else _matched(readable_rows_of(branches), filters, where)
         return list(rows.order_by(*order).values_list("pk", flat=True)[:limit])
     # Every part has the same words and filters and differs only by its relation: each condition is compiled
     # once and the parts written here, as compiling a whole queryset per relation cost more than reading them.
-    if where is None:
-        return []
     narrowed = filters.as_q() if filters is not None else Q()
     relations = [branch.condition if branch.public_rest is None else branch.public_rest for branch in branches]
     compiled = _conditions_sql([*relations, *([narrowed] if narrowed else [])])
     relations, shared = compiled[: len(branches)], compiled[len(branches) :]
     if None in shared:
         return []
-    direction = "DESC" if order[0].startswith("-") else "ASC"
-    in_order = f'ORDER BY "last_action_at" {direction}, "ticket_id" {direction}'
     relations_read = []
     for branch, relation in zip(branches, relations, strict=True):
         public = branch.public_rest is not None
@@ -328,39 +317,63 @@ def listed_rows(user, match, filters, order, *, indexed, limit=MAX_RESULTS + 1):
             relations_read.append((matched, scope, public))
     if not relations_read:
         return []
-    parts, params, sparse = [], [], {}
-    for (matched, scope, _public), dense in zip(relations_read, _dense(relations_read, in_order), strict=True):
-        if dense:
-            parts.append(
-                f'(SELECT "id" AS pk, "last_action_at", "ticket_id" FROM {engines.TABLE} '  # noqa: S608 (compiled conditions, parameters)
-                f"WHERE ({matched[0]}) AND {scope[0]} {in_order} LIMIT {int(limit)})"
-            )
-            params += [*matched[1], *scope[1]]
-        else:
-            sparse.setdefault(matched[0], (matched[1], []))[1].append(scope)
-    # The sparse relations that share a match read its rows once: found first (words' index, people's), then
-    # kept by relation. The relations are an expression of the rows found, not a condition ("OFFSET 0"): their
-    # service indexes, and-ed with the words', would read every row of the service.
-    for matched_sql, (matched_params, scopes) in sparse.items():
-        inside = " OR ".join(f"({scope_sql})" for scope_sql, _params in scopes)
-        parts.append(
-            f'(SELECT pk, "last_action_at", "ticket_id" FROM (SELECT "id" AS pk, "last_action_at", "ticket_id", '  # noqa: S608 (compiled conditions, parameters)
-            f"({inside}) AS inside FROM {engines.TABLE} WHERE {matched_sql} OFFSET 0) AS found "
-            f"WHERE inside {in_order} LIMIT {int(limit)})"
+    direction = "DESC" if order[0].startswith("-") else "ASC"
+    in_order = f'ORDER BY "last_action_at" {direction}, "ticket_id" {direction}'
+    *dense, rare = _dense(relations_read, in_order, match.rarity)
+    table, read = engines.TABLE, []
+    parts = [
+        (
+            f'(SELECT "id", "last_action_at", "ticket_id" FROM {table} '  # noqa: S608 (compiled conditions, parameters)
+            f"WHERE ({matched[0]}) AND {scope[0]} {in_order} LIMIT {int(limit)})",
+            [*matched[1], *scope[1]],
         )
-        params += [*(param for _sql, scope_params in scopes for param in scope_params), *matched_params]
-    sql = (
-        f"SELECT pk FROM ({' UNION ALL '.join(parts)}) AS listed "  # noqa: S608 (compiled conditions, parameters)
-        f"ORDER BY last_action_at {direction}, ticket_id {direction} LIMIT {int(limit)}"
-    )
+        for (matched, scope, _public), is_dense in zip(relations_read, dense, strict=True)
+        if is_dense
+    ]
+    if parts:
+        read += _read_parts(parts, in_order, limit)
+    bound = read[limit - 1][1] if len(read) >= limit else None
+    unindexed = UNINDEXED_ORDER_SQL.format(direction=direction)
+    parts = []
+    for (matched, scope, _public), is_dense in zip(relations_read, dense, strict=True):
+        if is_dense:
+            continue
+        if bound is None and rare:
+            # "OFFSET 0" keeps the planner from and-ing the words' index with the relation's: a service's
+            # bitmap is a read of the whole service, where a rare word's rows are a handful.
+            found = (f'{table}."id" IN (SELECT "id" FROM {table} WHERE {matched[0]} OFFSET 0)', matched[1])  # noqa: S608 (compiled)
+        elif bound is None:
+            found = (f"({matched[0]})", matched[1])
+        else:
+            found = (
+                f'({matched[0]}) AND "last_action_at" {">=" if direction == "DESC" else "<="} %s',
+                [*matched[1], bound],
+            )
+        parts.append(
+            (
+                f'(SELECT "id", "last_action_at", "ticket_id" FROM {table} WHERE {found[0]} AND {scope[0]} '  # noqa: S608 (compiled conditions, parameters)
+                f"{unindexed} LIMIT {int(limit)})",
+                [*found[1], *scope[1]],
+            )
+        )
+    if parts:
+        read += _read_parts(parts, in_order, limit)
+    read.sort(key=lambda row: (row[1], row[2]), reverse=direction == "DESC")
+    return [pk for pk, _date, _number in read[:limit]]
+
+
+def _read_parts(parts, in_order, limit):
+    """The first ``limit`` (id, date, number) rows of the parts ``[(SQL, params)]`` together, in order."""
+    sql = f"SELECT * FROM ({' UNION ALL '.join(sql for sql, _params in parts)}) AS listed {in_order} LIMIT {int(limit)}"  # noqa: S608 (compiled conditions, parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(sql, [param for _sql, params in parts for param in params])
+        return cursor.fetchall()
 
 
-def _dense(relations_read, in_order):
+def _dense(relations_read, in_order, rarity):
     """Whether, for each (match, scope, public) relation, at least DENSE_HITS of its SAMPLE_ROWS newest rows
-    (read through its date index) match, or it has fewer rows (all read already): one query."""
+    (read through its date index) match, or it has fewer rows (all read already); then whether the words are
+    rare (``rarity``, false without one): one query."""
     samples, params = [], []
     for matched, scope, public in relations_read:
         newest = f"{scope[0]} AND {engines.PUBLIC_ROW}" if public else scope[0]
@@ -370,6 +383,8 @@ def _dense(relations_read, in_order):
             f"LIMIT {SAMPLE_ROWS}) AS newest)"
         )
         params += [*matched[1], *scope[1]]
+    samples.append(rarity[0] if rarity else "FALSE")
+    params += rarity[1] if rarity else []
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(samples), params)
         return cursor.fetchone()
@@ -387,10 +402,9 @@ def search(user, raw_query, *, filters=None, sort="pertinence", page=1):
     if number is not None:
         results.number_hit = permissions.visible_tickets_for(user).select_related("service").filter(pk=number).first()
     terms, results.persons, match = _match(query)
-    rare = not results.persons and engines.is_rare(terms)
     direction = "ancien" if sort == "ancien" else "recent"
     # One read of the numbers of the rows listed (at most MAX_RESULTS), in date order: the count, the pages.
-    listed = listed_rows(user, match, filters, (UNINDEXED_ORDER if rare else ORDER)[direction], indexed=not rare)
+    listed = listed_rows(user, match, filters, ORDER[direction])
     results.more = len(listed) > MAX_RESULTS
     listed = listed[:MAX_RESULTS]
     results.count = len(listed)

@@ -3,7 +3,7 @@
 from tickets.models import SearchDocument, Status
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import ORDER, UNINDEXED_ORDER, Match, listed_rows
+from tickets.search.query import ORDER, Match, listed_rows
 from tickets.search.text import clean_query, query_terms
 
 MAX_TICKETS = 5
@@ -20,9 +20,8 @@ def suggestions(user, raw_subject):
     if not terms:
         return [], []
     sql, params = engines.match(terms, any_term=True, prefix=True)
-    rare = engines.is_rare(terms, any_term=True)
-    order = (UNINDEXED_ORDER if rare else ORDER)["recent"]
-    recent = listed_rows(user, Match((sql, params)), None, order, indexed=not rare, limit=CANDIDATES)
+    rarity = engines.rarity(terms, any_term=True) if engines.is_postgresql() else None
+    recent = listed_rows(user, Match((sql, params), rarity=rarity), None, ORDER["recent"], limit=CANDIDATES)
     tickets = list(
         # Listed first: the match condition names the table, which a subquery would alias.
         SearchDocument.objects.filter(pk__in=recent)
