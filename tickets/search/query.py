@@ -334,26 +334,32 @@ def listed_rows(user, match, filters, order, *, limit=MAX_RESULTS + 1):
         read += _read_parts(parts, in_order, limit)
     bound = read[limit - 1][1] if len(read) >= limit else None
     unindexed = UNINDEXED_ORDER_SQL.format(direction=direction)
+    # The sparse relations with the same match are read together (the words' index read once for them all).
+    sparse = {}
+    for (matched, scope, public), is_dense in zip(relations_read, dense, strict=True):
+        if not is_dense:
+            sparse.setdefault(matched[0], (matched[1], [], public))[1].append(scope)
     parts = []
-    for (matched, scope, _public), is_dense in zip(relations_read, dense, strict=True):
-        if is_dense:
-            continue
+    for matched_sql, (matched_params, scopes, public) in sparse.items():
         if bound is None and rare:
-            # "OFFSET 0" keeps the planner from and-ing the words' index with the relation's: a service's
+            # "OFFSET 0" keeps the planner from and-ing the words' index with the relations': a service's
             # bitmap is a read of the whole service, where a rare word's rows are a handful.
-            found = (f'{table}."id" IN (SELECT "id" FROM {table} WHERE {matched[0]} OFFSET 0)', matched[1])  # noqa: S608 (compiled)
+            found = (f'{table}."id" IN (SELECT "id" FROM {table} WHERE {matched_sql} OFFSET 0)', matched_params)  # noqa: S608 (compiled)
         elif bound is None:
-            found = (f"({matched[0]})", matched[1])
+            found = (f"({matched_sql})", matched_params)
         else:
-            found = (
-                f'({matched[0]}) AND "last_action_at" {">=" if direction == "DESC" else "<="} %s',
-                [*matched[1], bound],
-            )
+            newer = f'"last_action_at" {">=" if direction == "DESC" else "<="} %s'
+            found = (f"({matched_sql}) AND {newer}", [*matched_params, bound])
+        within = "(" + " OR ".join(f"({scope_sql})" for scope_sql, _params in scopes) + ")"
+        if public and bound is None:
+            # The public words' index finds the public rows: the services' conditions only test them (and-ed
+            # with those of the services' index, they read every row of the services seen).
+            within += " IS TRUE"
         parts.append(
             (
-                f'(SELECT "id", "last_action_at", "ticket_id" FROM {table} WHERE {found[0]} AND {scope[0]} '  # noqa: S608 (compiled conditions, parameters)
+                f'(SELECT "id", "last_action_at", "ticket_id" FROM {table} WHERE {found[0]} AND {within} '  # noqa: S608 (compiled conditions, parameters)
                 f"{unindexed} LIMIT {int(limit)})",
-                [*found[1], *scope[1]],
+                [*found[1], *(param for _sql, scope_params in scopes for param in scope_params)],
             )
         )
     if parts:
