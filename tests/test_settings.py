@@ -113,6 +113,24 @@ def test_urls_choose_postgresql_and_redis(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("work_mem", "expected"), [(None, "16MB"), ("64MB", "64MB"), ("beaucoup", None)])
+def test_postgresql_sessions_run_without_jit_and_with_the_memory_chosen(tmp_path, work_mem, expected):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS']['options'])",
+        ASSISTANCE_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://assistance@db.example:5432/assistance",
+        **({"ASSISTANCE_DATABASE_WORK_MEM": work_mem} if work_mem else {}),
+    )
+    if expected is None:
+        assert result.returncode != 0 and "ASSISTANCE_DATABASE_WORK_MEM takes a size" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["-c", "jit=off", "-c", f"work_mem={expected}"]
+
+
 def test_the_demo_is_fenced_off_in_production(tmp_path):
     """Production installs no demo app (no demo_data, no rundemo) and routes none of its pages."""
     installed = production(tmp_path)
