@@ -320,6 +320,9 @@ def listed_rows(user, match, filters, order, *, limit=MAX_RESULTS + 1):
     direction = "DESC" if order[0].startswith("-") else "ASC"
     in_order = f'ORDER BY "last_action_at" {direction}, "ticket_id" {direction}'
     *dense, rare = _dense(relations_read, in_order, match.rarity)
+    if rare:
+        # A rare word's rows are a handful: found through the words' index alone, for every relation.
+        dense = [False] * len(dense)
     table, read = engines.TABLE, []
     parts = [
         (
