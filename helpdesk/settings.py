@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.database import session_options
 from helpdesk.origins import parse_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -114,14 +115,8 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # No JIT compilation: it pays off for long reports, not for a page's queries. A search for a common word
-    # is estimated costly enough to be compiled, which took 10 ms to save none. And the memory of a sort or a
-    # bitmap (PostgreSQL's default, 4 MB, is for small machines): past it a search's bitmap of a word's rows
-    # and a service's turns lossy, and the rows of whole pages are read again (150 ms instead of 60).
     work_mem = env.str("ASSISTANCE_DATABASE_WORK_MEM", default="16MB")
-    if not re.fullmatch(r"\d+(kB|MB|GB)", work_mem):
-        raise ImproperlyConfigured("ASSISTANCE_DATABASE_WORK_MEM takes a size such as 16MB.")
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c jit=off -c work_mem={work_mem}")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", session_options(work_mem))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite ignores the covering columns (INCLUDE) of the statistics' indexes: they serve PostgreSQL only.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
