@@ -336,7 +336,17 @@ def listed_rows(user, match, filters, order, *, limit=MAX_RESULTS + 1):
     if parts:
         read += _read_parts(parts, in_order, limit)
     bound = read[limit - 1][1] if len(read) >= limit else None
-    unindexed = UNINDEXED_ORDER_SQL.format(direction=direction)
+    parts = _sparse_parts(relations_read, dense, bound=bound, rare=rare, direction=direction, limit=limit)
+    if parts:
+        read += _read_parts(parts, in_order, limit)
+    read.sort(key=lambda row: (row[1], row[2]), reverse=direction == "DESC")
+    return [pk for pk, _date, _number in read[:limit]]
+
+
+def _sparse_parts(relations_read, dense, *, bound, rare, direction, limit):
+    """The (SQL, params) parts reading the sparse relations: past ``bound`` (the dense ones' last row listed)
+    when there is one, else through the words' index alone for a ``rare`` word, else with their conditions."""
+    table, unindexed = engines.TABLE, UNINDEXED_ORDER_SQL.format(direction=direction)
     # The sparse relations with the same match are read together (the words' index read once for them all).
     sparse = {}
     for (matched, scope, public), is_dense in zip(relations_read, dense, strict=True):
@@ -365,10 +375,7 @@ def listed_rows(user, match, filters, order, *, limit=MAX_RESULTS + 1):
                 [*found[1], *(param for _sql, scope_params in scopes for param in scope_params)],
             )
         )
-    if parts:
-        read += _read_parts(parts, in_order, limit)
-    read.sort(key=lambda row: (row[1], row[2]), reverse=direction == "DESC")
-    return [pk for pk, _date, _number in read[:limit]]
+    return parts
 
 
 def _read_parts(parts, in_order, limit):
