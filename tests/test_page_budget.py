@@ -167,7 +167,7 @@ def test_every_page_stays_within_the_budget_with_a_few_and_with_many_tickets(cli
     many = walk(client, scene)
     assert many.keys() == few.keys()
     # A search reads apart, in one more statement, the relations where its words are sparse
-    # (tickets.search.query.listed_rows): the tickets added can make some so, never more than that.
+    # (tickets.search.listing.listed_rows): the tickets added can make some so, never more than that.
     grown = {key: (few[key], many[key]) for key in few if many[key] != few[key]}
     assert all(name.startswith("search") and after == before + 1 for (_, name), (before, after) in grown.items()), grown
 

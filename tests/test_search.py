@@ -25,9 +25,10 @@ from tickets.models import (
 )
 from tickets.models.search import PUBLIC_VIEWERS
 from tickets.search import engines
-from tickets.search import query as search_query
+from tickets.search import listing as search_listing
 from tickets.search.faq import matching_faq
-from tickets.search.query import Filters, Match, listed_rows, search
+from tickets.search.listing import Match, listed_rows
+from tickets.search.query import Filters, search
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +42,12 @@ def scene(make_user, make_service, make_category, make_faq_entry):
 def reading(request, monkeypatch):
     """Every way of reading a relation's matches on PostgreSQL: in date order through its own index ("dense",
     what a relation of fewer rows than the sample always is), or found first, then sorted ("sparse"): through
-    the words' index alone for a rare word, with the relation's conditions for a common one."""
+    the words' index alone for a rare word; for a common one, through the words of the services read (a
+    service's managers, the public rows), or with the relation's conditions."""
     if request.param.startswith("sparse"):
         # No relation's newest row is enough to call it dense.
-        monkeypatch.setattr(search_query, "SAMPLE_ROWS", 1)
-        monkeypatch.setattr(search_query, "DENSE_HITS", 2)
+        monkeypatch.setattr(search_listing, "SAMPLE_ROWS", 1)
+        monkeypatch.setattr(search_listing, "DENSE_HITS", 2)
         rare = "TRUE" if request.param.endswith("rare") else "FALSE"
         monkeypatch.setattr(engines, "rarity", lambda *args, **kwargs: (rare, []))
     return request.param
@@ -197,7 +199,7 @@ def test_a_public_ticket_is_found_by_everyone_through_its_owner_s_and_manager_s_
     # What is found is the row of the text the person reads: the public one for those who only see it.
     people = (scene["people"]["mdupont"].pk, scene["people"]["gest-rh"].pk)
     order = ("-last_action_at", "-ticket_id")
-    rows = listed_rows(reader, Match(people=people), None, order)
+    rows = listed_rows(reader, Match(people=people), None, order, limit=100)
     audiences = set(SearchDocument.objects.filter(pk__in=rows).values_list("audiences", flat=True))
     # The owner, the manager and the admin read the private note too: their rows are not the public one.
     public_only = person not in {"mdupont", "gest-rh", "admin"}
@@ -250,7 +252,7 @@ def test_a_manager_of_every_service_reads_no_public_rows_apart(scene, reading):
     manager = get_user_model().objects.get(username="gest-scol")
     with CaptureQueriesContext(connection) as queries:
         where = engines.match(["apogee", "bulletin"], any_term=True)
-        listed = listed_rows(manager, Match(where), None, ("-last_action_at", "-ticket_id"))
+        listed = listed_rows(manager, Match(where), None, ("-last_action_at", "-ticket_id"), limit=100)
     # The managers' rows hold the public tickets: no walk through the public ones to find none.
     assert '"public"' not in queries.captured_queries[-1]["sql"]
     assert len(listed) == 2
@@ -270,15 +272,15 @@ def test_sparse_relations_are_read_beyond_the_last_row_the_dense_ones_listed(sce
         scope=TicketScope.PUBLIC,
     )
     match = Match(engines.match(["apogee"]))
-    everything = listed_rows(gest, match, None, order)
+    everything = listed_rows(gest, match, None, order, limit=100)
     tickets = SearchDocument.objects.filter(pk__in=everything).values_list("ticket_id", flat=True)
     assert set(tickets) == {scene["ticket"].pk, newer.pk}
     # gest-scol's service read in date order, the public rows found first: the one row the dense relation
     # lists bounds the public ones read, and the merge keeps the order.
     monkeypatch.setattr(
-        search_query,
+        search_listing,
         "_dense",
-        lambda relations, _order, _rarity: [*(not public for *_rest, public in relations), False],
+        lambda relations, _order, _rarity: [*(not relation.public for relation in relations), False],
     )
     with CaptureQueriesContext(connection) as queries:
         assert listed_rows(gest, match, None, order, limit=1) == everything[:1]

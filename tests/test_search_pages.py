@@ -11,7 +11,7 @@ from tests.search_support import build_scene
 from tickets import workflow
 from tickets.forms.search import SearchForm
 from tickets.models import EntryScope
-from tickets.search import query as search_query
+from tickets.search import listing as search_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +109,8 @@ def test_owner_and_manager_filters_are_offered_to_managers_only(client, scene):
 def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene, monkeypatch, sparse):
     # Both ways of reading a relation's matches (PostgreSQL): found first, or in date order.
     if sparse:
-        monkeypatch.setattr(search_query, "SAMPLE_ROWS", 1)
-        monkeypatch.setattr(search_query, "DENSE_HITS", 2)
+        monkeypatch.setattr(search_listing, "SAMPLE_ROWS", 1)
+        monkeypatch.setattr(search_listing, "DENSE_HITS", 2)
     client.force_login(scene["people"]["seclier5"])
     page = client.get(reverse("search_suggestions"), {"subject": "Problème apog"}).text
     assert f"n°{scene['ticket'].pk}" in page and "Pris en charge" in page

@@ -114,7 +114,7 @@ def test_urls_choose_postgresql_and_redis(tmp_path):
 
 
 @pytest.mark.parametrize(("work_mem", "expected"), [(None, "16MB"), ("64MB", "64MB"), ("beaucoup", None)])
-def test_postgresql_sessions_run_without_jit_and_with_the_memory_chosen(tmp_path, work_mem, expected):
+def test_postgresql_sessions_run_without_jit_nor_parallel_workers_with_the_memory_chosen(tmp_path, work_mem, expected):
     result = run_manage(
         "shell",
         "--no-imports",
@@ -128,7 +128,14 @@ def test_postgresql_sessions_run_without_jit_and_with_the_memory_chosen(tmp_path
         assert result.returncode != 0 and "ASSISTANCE_DATABASE_WORK_MEM takes a size" in result.stderr
     else:
         assert result.returncode == 0, result.stderr
-        assert result.stdout.split() == ["-c", "jit=off", "-c", f"work_mem={expected}"]
+        assert result.stdout.split() == [
+            "-c",
+            "jit=off",
+            "-c",
+            f"work_mem={expected}",
+            "-c",
+            "max_parallel_workers_per_gather=0",
+        ]
 
 
 def test_the_demo_is_fenced_off_in_production(tmp_path):

@@ -50,13 +50,35 @@ def on_public_words(sql):
     return sql.replace(f'{TABLE}."document"', PUBLIC_WORDS)
 
 
+# The words of a service's rows (migration 0023): each lexeme prefixed with the service ("3.salair"), so that a
+# word's rows in one service are one posting list of their GIN index; the same of public viewers' rows. A word
+# frequent elsewhere and absent from a service is found absent at once, where the words' index and the
+# service's together read every row of either. Their statistics tell the planner a word's frequency in each
+# service.
+SERVICE_WORDS = f'search_service_words({TABLE}."service_id", {TABLE}."document")'
+PUBLIC_SERVICE_WORDS = f'search_service_words({TABLE}."service_id", {PUBLIC_WORDS})'
+_WORDS_MATCH = f"{TABLE}.\"document\" @@ to_tsquery('french_unaccent', %s)"
+# The query's lexemes prefixed the same way, once the query is normalised as the document was.
+_SERVICE_QUERY = (
+    "regexp_replace(to_tsquery('french_unaccent', %s)::text, '''([^'']+)''', '''{service}.\\1''', 'g')::tsquery"
+)
+
+
+def on_service_words(words, services, *, public=False):
+    """``words`` (``match``'s SQL and params, PostgreSQL) on the words of the rows of ``services`` (ids), or of
+    their public viewers' rows: the rows of other services no longer match."""
+    sql, params = words
+    if sql != _WORDS_MATCH or not services:
+        return words
+    query = " || ".join(_SERVICE_QUERY.format(service=int(service)) for service in services)
+    return f"{PUBLIC_SERVICE_WORDS if public else SERVICE_WORDS} @@ ({query})", params * len(services)
+
+
 def match(terms, *, any_term=False, prefix=False, table=TABLE):
     """(SQL, params): the condition that a row's text holds the words."""
     if is_postgresql():
-        return (  # fixed SQL, the words are parameters
-            f"{table}.\"document\" @@ to_tsquery('french_unaccent', %s)",
-            [tsquery(terms, any_term=any_term, prefix=prefix)],
-        )
+        # Fixed SQL, the words are parameters.
+        return _WORDS_MATCH.replace(TABLE, table), [tsquery(terms, any_term=any_term, prefix=prefix)]
     conditions, params = [], []
     for position, term in enumerate(terms):
         last = prefix and position == len(terms) - 1

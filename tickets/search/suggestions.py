@@ -3,7 +3,8 @@
 from tickets.models import SearchDocument, Status
 from tickets.search import engines
 from tickets.search.faq import matching_faq
-from tickets.search.query import ORDER, Match, listed_rows
+from tickets.search.listing import Match, listed_rows
+from tickets.search.query import ORDER
 from tickets.search.text import clean_query, query_terms
 
 MAX_TICKETS = 5
