@@ -11,6 +11,7 @@ from tests.search_support import build_scene
 from tickets import workflow
 from tickets.forms.search import SearchForm
 from tickets.models import EntryScope
+from tickets.search import engines
 from tickets.search import listing as search_listing
 
 pytestmark = pytest.mark.django_db
@@ -105,12 +106,20 @@ def test_owner_and_manager_filters_are_offered_to_managers_only(client, scene):
         assert f'<option value="{value}" selected>' in page, name
 
 
-@pytest.mark.parametrize("sparse", [True, False])
-def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene, monkeypatch, sparse):
-    # Both ways of reading a relation's matches (PostgreSQL): found first, or in date order.
-    if sparse:
+@pytest.mark.parametrize("reading", ["dense", "sparse, rare", "sparse, common"])
+def test_suggestions_list_the_tickets_and_faq_entries_the_person_may_see(client, scene, monkeypatch, reading):
+    # Every way of reading a relation's matches (PostgreSQL): in date order, or found first through the words'
+    # index alone (a rare word) or through the services' own words (a common one), the last word a prefix.
+    if reading.startswith("sparse"):
         monkeypatch.setattr(search_listing, "SAMPLE_ROWS", 1)
         monkeypatch.setattr(search_listing, "DENSE_HITS", 2)
+        rare = "TRUE" if reading.endswith("rare") else "FALSE"
+        monkeypatch.setattr(engines, "rarity", lambda *args, **kwargs: (rare, []))
+    client.force_login(scene["people"]["gest-scol"])
+    assert f"n°{scene['ticket'].pk}" in client.get(reverse("search_suggestions"), {"subject": "Problème apog"}).text
+    client.force_login(scene["people"]["curieux"])
+    page = client.get(reverse("search_suggestions"), {"subject": "Bulletin pai"}).text
+    assert f"n°{scene['public'].pk}" in page
     client.force_login(scene["people"]["seclier5"])
     page = client.get(reverse("search_suggestions"), {"subject": "Problème apog"}).text
     assert f"n°{scene['ticket'].pk}" in page and "Pris en charge" in page
