@@ -145,8 +145,9 @@ def _condition_sql(condition):
 # read per row listed at worst). A sparse relation, where a walk in date order would go through all its rows
 # to find few or none, has its matches found first and sorted: when the dense ones listed enough rows, only
 # those newer than the last of them (its date index reads that range); otherwise all of them, from the words'
-# index. A word frequent overall can be rare in one relation: a service's vocabulary (payroll in human
-# resources), a word of history entries public viewers never read, a rare word everywhere.
+# index, or for some services' rows from these services' own words (``engines.on_service_words``). A word
+# frequent overall can be rare in one relation: a service's vocabulary (payroll in human resources), a word of
+# history entries public viewers never read, a rare word everywhere.
 SAMPLE_ROWS, DENSE_HITS = 200, 3
 UNINDEXED_ORDER_SQL = 'ORDER BY "last_action_at" + interval \'0\' {direction}, "ticket_id" + 0 {direction}'
 
