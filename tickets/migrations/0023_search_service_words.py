@@ -10,9 +10,11 @@ from django.db import migrations
 POSTGRESQL_UP = """
 CREATE FUNCTION search_service_words(service bigint, document tsvector) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN array_to_tsvector(ARRAY(
-        SELECT service::text || '.' || lexeme FROM unnest(tsvector_to_array(document)) AS lexeme
-    ));
+    AS $$
+        SELECT array_to_tsvector(ARRAY(
+            SELECT service::text || '.' || lexeme FROM unnest(tsvector_to_array(document)) AS lexeme
+        ))
+    $$;
 CREATE INDEX search_service_words ON tickets_searchdocument USING gin (search_service_words("service_id", "document"));
 CREATE INDEX search_public_service_words ON tickets_searchdocument USING gin (
     search_service_words("service_id", (CASE WHEN "public" AND "audiences" >= 16 THEN "document" END))
